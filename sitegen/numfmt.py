@@ -1,0 +1,99 @@
+"""Numbers as a reader of each language expects them: one notation for prose, tables, figures and math.
+
+The digits come from Python's own format mini-language (exact and locale-free); the symbols come from CLDR via
+Babel (the machine has no ``uk_UA`` locale, so :mod:`locale` is no help). Whatever the locale says, negative numbers
+use the true minus sign U+2212 and powers of ten are written ``× 10ⁿ``, never ``e-05``.
+
+>>> fmt(-1234.5, ",.1f", "uk")
+'−1\\xa0234,5'
+>>> fmt(-1234.5, ",.1f", "en")
+'−1,234.5'
+>>> fmt(0.000123, ".2e", "uk")
+'1,23 × 10<sup>−4</sup>'
+>>> fmt(0.000123, ".2e", "en", target="math")
+'1.23 \\\\times 10^{-4}'
+>>> fmt(0.000123, ".2e", "uk", target="math")
+'1{,}23 \\\\times 10^{-4}'
+>>> fmt(0.000123, ".2e", "uk", target="text")
+'1,23×10⁻⁴'
+>>> fmt(3, "d", "uk"), fmt(0.25, ".0%", "uk"), fmt(1e-300 * 1e-300, ".3g", "en")
+('3', '25%', '0')
+>>> plural(1, "uk", one="вузол", few="вузли", many="вузлів", other="вузла")
+'вузол'
+>>> [plural(n, "uk", one="вузол", few="вузли", many="вузлів", other="вузла") for n in (2, 5, 11, 21, 22)]
+['вузли', 'вузлів', 'вузлів', 'вузол', 'вузли']
+>>> plural(2, "en", one="node", other="nodes")
+'nodes'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from babel import Locale
+from babel import numbers as babel_numbers
+
+MINUS = "\u2212"
+TARGETS = ("html", "math", "text")
+_SUPERSCRIPT = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
+_NUMBER = re.compile(r"^(?P<sign>[-+ ]?)(?P<mant>[0-9,]*\.?[0-9]*)(?:e(?P<exp>[-+][0-9]+))?(?P<pct>%?)$")
+
+
+@lru_cache(maxsize=None)
+def _symbols(lang: str) -> tuple[str, str]:
+    return babel_numbers.get_decimal_symbol(lang), babel_numbers.get_group_symbol(lang)
+
+
+def fmt(value, spec: str = "", lang: str = "en", target: str = "html") -> str:
+    """Format ``value`` with a Python format ``spec`` for language ``lang``.
+
+    ``target`` is ``"html"`` (prose and tables), ``"math"`` (inside ``$…$``) or ``"text"`` (matplotlib labels,
+    plain strings).
+    """
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}; use one of {TARGETS}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if hasattr(value, "item"):  # numpy / torch scalars
+            value = value.item()
+        else:
+            raise TypeError(f"fmt() wants a number, got {type(value).__name__}: {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raw = {"inf": "∞", "-inf": MINUS + "∞", "nan": "NaN"}[str(value)]
+        return raw
+    raw = format(value, spec)
+    m = _NUMBER.match(raw.strip())
+    if not m:
+        raise ValueError(f"cannot localise {raw!r} (format spec {spec!r})")
+    sign, mant, exp, pct = m["sign"], m["mant"], m["exp"], m["pct"]
+    if exp is not None and int(exp) == 0:
+        exp = None
+    decimal, group = _symbols(lang)
+    if target == "math":
+        decimal = "{,}" if decimal == "," else decimal
+        group = "\\," if group.strip() == "" else "{" + group + "}"
+    mant = mant.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+    sign = {"-": "-" if target == "math" else MINUS, "+": "+", " ": " ", "": ""}[sign]
+    out = sign + mant
+    if exp is not None:
+        e = int(exp)
+        if target == "html":
+            out += f" × 10<sup>{str(e).replace('-', MINUS)}</sup>"
+        elif target == "math":
+            out += f" \\times 10^{{{e}}}"
+        else:
+            out += "×10" + str(e).translate(_SUPERSCRIPT)
+    if pct:
+        out += "\\%" if target == "math" else "%"
+    return out
+
+
+def plural(n, lang: str, **forms: str) -> str:
+    """The CLDR plural form of a word next to the number ``n`` (``one``, ``few``, ``many``, ``other``)."""
+    category = Locale.parse(lang).plural_form(abs(n))
+    if category in forms:
+        return forms[category]
+    if "other" in forms:
+        return forms["other"]
+    raise KeyError(f"no plural form {category!r} for {n} in {lang!r}; given {sorted(forms)}")

@@ -1,0 +1,133 @@
+"""What a snippet may import from the site: tables, colours, labels and number formatting.
+
+Snippets stay plain Python a student can run; this module is small on purpose and knows nothing of MkDocs.
+
+>>> t = Table(["x", "f(x)"], [[1, 0.5], [2, 0.25]], formats=[None, ".2f"])
+>>> t.cell(1, 1, "uk")
+'0,25'
+>>> t.cell(0, 0, "en")
+'1'
+>>> label({"uk": {"x": "вхід"}, "en": {"x": "input"}}, "uk", "x")
+'вхід'
+>>> sorted(palette("dark")) == sorted(palette("light"))
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .numfmt import fmt, plural  # noqa: F401  (re-exported for snippets)
+
+LANGS = ("uk", "en")
+THEMES = ("light", "dark")
+
+# Okabe–Ito colours, told apart by colour-blind readers; lighter variants for the dark palette.
+_PALETTES = {
+    "light": {
+        "fg": "#1f2328", "muted": "#59636e", "grid": "#d0d7de", "bg": "none",
+        "forward": "#007a55", "backward": "#c0392b", "blue": "#0072b2", "orange": "#d55e00",
+        "purple": "#8e44ad", "yellow": "#b58900", "sky": "#3b8fc4",
+    },
+    "dark": {
+        "fg": "#e6edf3", "muted": "#9aa4ae", "grid": "#3d444d", "bg": "none",
+        "forward": "#4cd6a0", "backward": "#ff8a7a", "blue": "#6cb8f0", "orange": "#ffa35c",
+        "purple": "#d2a8ff", "yellow": "#e3c15a", "sky": "#8cc8f0",
+    },
+}
+
+
+def palette(theme: str) -> dict[str, str]:
+    """Colours that read on Material's light (``default``) or dark (``slate``) background."""
+    return dict(_PALETTES[theme])
+
+
+def rc_params(theme: str) -> dict[str, Any]:
+    """Matplotlib settings applied by the runner around ``figures()``; deterministic SVG output."""
+    p = _PALETTES[theme]
+    return {
+        "svg.hashsalt": "deep-learning-basics",
+        "svg.fonttype": "none",
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+        "font.size": 10.0,
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "savefig.transparent": True,
+        "text.color": p["fg"],
+        "axes.labelcolor": p["fg"],
+        "axes.edgecolor": p["muted"],
+        "xtick.color": p["fg"],
+        "ytick.color": p["fg"],
+        "grid.color": p["grid"],
+        "legend.frameon": False,
+        "axes.prop_cycle": __import__("cycler").cycler(
+            color=[p["blue"], p["orange"], p["forward"], p["purple"], p["backward"], p["yellow"], p["sky"]]
+        ),
+        "axes.unicode_minus": True,
+        "path.simplify": True,
+    }
+
+
+def label(labels: dict[str, dict[str, str]], lang: str, key: str) -> str:
+    """``labels[lang][key]`` with a clear error naming the missing key."""
+    try:
+        return labels[lang][key]
+    except KeyError:
+        raise KeyError(f"label {key!r} missing for language {lang!r}") from None
+
+
+@dataclass
+class Table:
+    """A table rendered into the page as Markdown. Numbers are formatted per language at render time.
+
+    ``formats`` holds one Python format spec per column (``None`` leaves the cell as given; strings are used as
+    they are, so they may hold Markdown or ``$math$``). ``align`` is one of ``l``, ``c``, ``r`` per column.
+    """
+
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    formats: Sequence[str | None] | None = None
+    align: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        n = len(self.columns)
+        for i, row in enumerate(self.rows):
+            if len(row) != n:
+                raise ValueError(f"table row {i} has {len(row)} cells, expected {n}")
+        if self.formats is not None and len(self.formats) != n:
+            raise ValueError(f"{len(self.formats)} formats for {n} columns")
+        if self.align is not None and (len(self.align) != n or set(self.align) - set("lcr")):
+            raise ValueError(f"align {self.align!r} must be one of l/c/r per column")
+
+    def cell(self, i: int, j: int, lang: str) -> str:
+        v = self.rows[i][j]
+        spec = self.formats[j] if self.formats else None
+        if isinstance(v, str):
+            return v
+        if v is None:
+            return "—"
+        if hasattr(v, "item"):
+            v = v.item()
+        if isinstance(v, bool):
+            return {"uk": {True: "так", False: "ні"}, "en": {True: "yes", False: "no"}}[lang][v]
+        if isinstance(v, (int, float)):
+            return fmt(v, spec or ("d" if isinstance(v, int) else ".4g"), lang)
+        return str(v)
+
+    def to_markdown(self, lang: str) -> str:
+        def esc(s: str) -> str:
+            return s.replace("|", "\\|").replace("\n", " ")
+
+        align = self.align or "l" + "r" * (len(self.columns) - 1)
+        rule = {"l": ":--", "c": ":-:", "r": "--:"}
+        lines = [
+            "| " + " | ".join(esc(c) for c in self.columns) + " |",
+            "| " + " | ".join(rule[a] for a in align) + " |",
+        ]
+        for i in range(len(self.rows)):
+            lines.append("| " + " | ".join(esc(self.cell(i, j, lang)) for j in range(len(self.columns))) + " |")
+        return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""A demonstration snippet: every kind of output the site can embed.
+
+The sum of the first n odd numbers is n²; the script counts it, and doctests check it against the closed form.
+
+>>> r = compute()
+sum of the first 12 odd numbers: 144
+>>> r["odd_sum"] == r["n"] ** 2
+True
+>>> abs(r["pi_estimate"] - math.pi) < 1e-3
+True
+"""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from sitegen.snippet import Table, fmt, label, palette
+
+LABELS = {
+    "uk": {"n": "n", "partial": "часткова сума", "x": "крок", "title": "Ряд Лейбніца", "col_k": "кроків",
+           "col_est": "оцінка π", "col_err": "похибка"},
+    "en": {"n": "n", "partial": "partial sum", "x": "step", "title": "Leibniz series", "col_k": "steps",
+           "col_est": "estimate of π", "col_err": "error"},
+}
+
+
+def leibniz(k: int) -> float:
+    """4·Σ (−1)^i / (2i+1) for i < k, in float64."""
+    i = torch.arange(k, dtype=torch.float64)
+    return float(4 * torch.sum((-1.0) ** i / (2 * i + 1)))
+
+
+def compute() -> dict:
+    n = 12
+    odd_sum = sum(range(1, 2 * n, 2))
+    ks = [10, 100, 1000, 10000]
+    estimates = [leibniz(k) for k in ks]
+    # A claim the page makes: the error shrinks roughly like 1/k.
+    errors = [abs(e - math.pi) for e in estimates]
+    assert all(a > b for a, b in zip(errors, errors[1:])), "error must shrink with more steps"
+    print(f"sum of the first {n} odd numbers: {odd_sum}")
+    return {"n": n, "odd_sum": odd_sum, "ks": ks, "estimates": estimates, "errors": errors,
+            "pi_estimate": estimates[-1], "negative": -0.000123}
+
+
+def tables(r: dict, lang: str) -> dict:
+    L = LABELS[lang]
+    return {"convergence": Table([L["col_k"], L["col_est"], L["col_err"]],
+                                 [[k, e, err] for k, e, err in zip(r["ks"], r["estimates"], r["errors"])],
+                                 formats=["d", ".6f", ".2e"])}
+
+
+def figures(r: dict, lang: str, theme: str) -> dict:
+    p = palette(theme)
+    fig, ax = plt.subplots(figsize=(5, 3))
+    k = np.arange(1, 60)
+    ax.plot(k, [leibniz(int(i)) for i in k], color=p["blue"], label=label(LABELS, lang, "partial"))
+    ax.axhline(math.pi, color=p["muted"], ls="--", lw=1)
+    ax.set_xlabel(label(LABELS, lang, "x"))
+    ax.set_title(f'{label(LABELS, lang, "title")}: π ≈ {fmt(r["estimates"][0], ".3f", lang, target="text")} …')
+    ax.legend()
+    return {"series": fig}
+
+
+if __name__ == "__main__":
+    print(compute())
