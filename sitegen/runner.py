@@ -1,0 +1,244 @@
+"""Runs snippets once per build, in parallel child processes, with a content-keyed cache on disk.
+
+Free of MkDocs: the hook (``hooks/snippets.py``) only calls :class:`Runner`.
+
+How a lookup works: the cache file of a snippet is named by the hash of its name, the environment (Python, torch,
+matplotlib, numpy versions), the languages and themes. It records every project file the snippet imported with its
+hash (its own source, helpers, ``sitegen`` modules). The entry is valid while all those hashes still match, so a
+prose-only edit re-runs nothing and an edit of a helper re-runs exactly the snippets that imported it.
+
+Children are forked from a ``forkserver`` that imported torch and matplotlib once; each child imports the snippet
+afresh, so the build process never holds a stale snippet module and a hung snippet is killed cleanly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .worker import file_digest
+
+RUNNER_FILES = ("sitegen/runner.py", "sitegen/worker.py", "sitegen/snippet.py", "sitegen/numfmt.py")
+_PRELOAD = ["numpy", "torch", "matplotlib", "matplotlib.pyplot"]
+_ctx = None
+
+
+class SnippetError(Exception):
+    """A snippet raised, hung, or does not exist. ``str()`` is the message to show an author."""
+
+    def __init__(self, name: str, message: str, where: str | None = None, embedded_by: str | None = None):
+        self.name, self.where, self.embedded_by, self.detail = name, where, embedded_by, message
+        head = f"snippet {name!r} failed"
+        if where:
+            head += f" at {where}"
+        if embedded_by:
+            head += f" (embedded by {embedded_by})"
+        super().__init__(f"{head}:\n{message}")
+
+
+def _context():
+    global _ctx
+    if _ctx is None:
+        os.environ.setdefault("MPLBACKEND", "Agg")
+        _ctx = multiprocessing.get_context("forkserver")
+        _ctx.set_forkserver_preload(_PRELOAD)
+    return _ctx
+
+
+def environment_key() -> dict[str, str]:
+    env = {"python": sys.version.split()[0]}
+    for dist in ("torch", "matplotlib", "numpy", "babel"):
+        try:
+            env[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            env[dist] = "absent"
+    return env
+
+
+@dataclass
+class Stats:
+    total: int = 0
+    executed: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    executed_names: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"snippets: {self.total} total, {self.executed} executed, {self.cached} cached, "
+                f"{self.seconds:.1f} s")
+
+
+class Runner:
+    def __init__(self, root: str | os.PathLike, langs=("uk", "en"), themes=("light", "dark"),
+                 cache_dir: str | os.PathLike | None = None, timeout: float = 120.0, jobs: int | None = None):
+        self.root = Path(root).resolve()
+        self.langs, self.themes = list(langs), list(themes)
+        self.cache_dir = Path(cache_dir) if cache_dir else self.root / ".cache" / "snippets"
+        self.timeout = float(timeout)
+        self.jobs = jobs or max(1, min(2, os.cpu_count() or 1))
+        self.env = environment_key()
+
+    # -- names and keys ---------------------------------------------------------------------------------------
+    def path_of(self, name: str) -> Path:
+        return self.root / "snippets" / f"{name}.py"
+
+    def exists(self, name: str) -> bool:
+        return self.path_of(name).is_file()
+
+    def available(self) -> list[str]:
+        base = self.root / "snippets"
+        return sorted(p.relative_to(base).with_suffix("").as_posix() for p in base.rglob("*.py")
+                      if not p.name.startswith("_"))
+
+    def _key(self, name: str) -> str:
+        blob = json.dumps({"name": name, "env": self.env, "langs": self.langs, "themes": self.themes},
+                          sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:32]
+
+    def _entry_path(self, name: str) -> Path:
+        return self.cache_dir / f"{self._key(name)}.pickle"
+
+    def _timeout_of(self, name: str) -> float:
+        import ast
+
+        try:
+            tree = ast.parse(self.path_of(name).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError):
+            return self.timeout
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and getattr(node.targets[0], "id", None) == "TIMEOUT"
+                    and isinstance(node.value, ast.Constant)):
+                return float(node.value.value)
+        return self.timeout
+
+    # -- cache ------------------------------------------------------------------------------------------------
+    def _deps_current(self, deps: dict[str, str]) -> bool:
+        for rel, digest in deps.items():
+            p = self.root / rel
+            try:
+                if file_digest(p) != digest:
+                    return False
+            except OSError:
+                return False
+        for rel in RUNNER_FILES:
+            p = self.root / rel
+            if p.exists() and rel not in deps:
+                return False
+        return True
+
+    def load(self, name: str) -> dict | None:
+        try:
+            with open(self._entry_path(name), "rb") as fh:
+                entry = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            return None
+        if entry.get("name") != name or not self._deps_current(entry["result"]["deps"]):
+            return None
+        return entry["result"]
+
+    def _store(self, name: str, result: dict) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        for rel in RUNNER_FILES:  # the runner's own version is part of every entry
+            p = self.root / rel
+            if p.exists():
+                result["deps"].setdefault(rel, file_digest(p))
+        fd, tmp = tempfile.mkstemp(dir=self.cache_dir, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump({"name": name, "result": result}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self._entry_path(name))  # atomic: readers see the old entry or the new one
+
+    def prune(self, keep: list[str]) -> int:
+        """Delete cache entries of snippets not in ``keep``; returns how many were removed."""
+        wanted = {self._entry_path(n).name for n in keep}
+        removed = 0
+        if self.cache_dir.is_dir():
+            for p in self.cache_dir.glob("*.pickle"):
+                if p.name not in wanted:
+                    p.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+    # -- execution --------------------------------------------------------------------------------------------
+    def ensure(self, names, embedded_by: dict[str, str] | None = None) -> tuple[dict[str, dict], Stats]:
+        """Results for every name, executing only the ones whose cache entry is missing or stale."""
+        from .worker import run_to_file
+
+        embedded_by = embedded_by or {}
+        start = time.monotonic()
+        names = sorted(set(names))
+        stats = Stats(total=len(names))
+        results: dict[str, dict] = {}
+        todo = []
+        for name in names:
+            if not self.exists(name):
+                raise SnippetError(name, f"no such file: {self.path_of(name).relative_to(self.root)}",
+                                   embedded_by=embedded_by.get(name))
+            cached = self.load(name)
+            if cached is not None:
+                results[name] = cached
+                stats.cached += 1
+            else:
+                todo.append(name)
+        if todo:
+            ctx = _context()
+            with tempfile.TemporaryDirectory(prefix="snippets-") as tmp:
+                pending = list(todo)
+                running: dict = {}
+                errors: list[SnippetError] = []
+                while pending or running:
+                    while pending and len(running) < self.jobs:
+                        name = pending.pop(0)
+                        out = os.path.join(tmp, hashlib.sha256(name.encode()).hexdigest() + ".pickle")
+                        proc = ctx.Process(target=run_to_file, name=f"snippet:{name}",
+                                           args=(str(self.root), name, self.langs, self.themes, out))
+                        proc.start()
+                        running[proc.sentinel] = (proc, name, out, time.monotonic() + self._timeout_of(name))
+                    now = time.monotonic()
+                    wait_for = max(0.0, min(d for _, _, _, d in running.values()) - now)
+                    ready = multiprocessing.connection.wait(list(running), timeout=wait_for)
+                    now = time.monotonic()
+                    for sentinel in list(running):
+                        proc, name, out, deadline = running[sentinel]
+                        if sentinel in ready:
+                            proc.join()
+                            del running[sentinel]
+                            errors.extend(self._collect(name, out, proc.exitcode, results, embedded_by))
+                        elif now >= deadline:
+                            proc.kill()
+                            proc.join()
+                            del running[sentinel]
+                            errors.append(SnippetError(
+                                name, f"timed out after {self._timeout_of(name):g} s and was killed "
+                                      f"(set TIMEOUT in the snippet or extra.snippets.timeout)",
+                                where=f"snippets/{name}.py", embedded_by=embedded_by.get(name)))
+                if errors:
+                    raise errors[0] if len(errors) == 1 else SnippetError(
+                        ", ".join(e.name for e in errors), "\n\n".join(str(e) for e in errors))
+            stats.executed = len(todo)
+            stats.executed_names = list(todo)
+        stats.seconds = time.monotonic() - start
+        return results, stats
+
+    def _collect(self, name, out, exitcode, results, embedded_by) -> list[SnippetError]:
+        try:
+            with open(out, "rb") as fh:
+                payload = pickle.load(fh)
+        except OSError:
+            return [SnippetError(name, f"the worker died without a result (exit code {exitcode})",
+                                 where=f"snippets/{name}.py", embedded_by=embedded_by.get(name))]
+        if not payload["ok"]:
+            return [SnippetError(name, payload["error"], where=payload["where"], embedded_by=embedded_by.get(name))]
+        self._store(name, payload["result"])
+        results[name] = payload["result"]
+        return []

@@ -1,0 +1,137 @@
+"""Runs one snippet inside a child process forked from the server that preloaded torch and matplotlib.
+
+Nothing here is imported by the build process itself: a fresh child imports this module, so an edited helper
+is never served stale from ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import io
+import os
+import pickle
+import sys
+import traceback
+from pathlib import Path
+
+PROJECT_PREFIXES = ("sitegen", "snippets")
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _project_deps(root: Path) -> dict[str, str]:
+    """Every project module this process imported, as ``relative path -> sha256``."""
+    deps = {}
+    for mod in list(sys.modules.values()):
+        f = getattr(mod, "__file__", None)
+        if not f:
+            continue
+        p = Path(f).resolve()
+        try:
+            rel = p.relative_to(root)
+        except ValueError:
+            continue
+        if rel.parts and rel.parts[0] in PROJECT_PREFIXES and p.suffix == ".py":
+            deps[rel.as_posix()] = file_digest(p)
+    return deps
+
+
+def _svg(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _run(root: Path, name: str, langs: list[str], themes: list[str]) -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:  # pragma: no cover - torch is a declared dependency
+        pass
+
+    from sitegen.snippet import rc_params
+
+    path = root / "snippets" / f"{name}.py"
+    module_name = "snippets." + name.replace("/", ".")
+    source = path.read_text(encoding="utf-8")
+    out = io.StringIO()
+    result: dict = {"values": {}, "stdout": "", "exception": None, "figures": {}, "tables": {}}
+    is_module = "\ndef compute(" in "\n" + source
+    if is_module:
+        with contextlib.redirect_stdout(out):
+            module = importlib.import_module(module_name)
+            values = module.compute()
+        if not isinstance(values, dict):
+            raise TypeError(f"{name}: compute() must return a dict, got {type(values).__name__}")
+        result["values"] = values
+        tables_fn = getattr(module, "tables", None)
+        figures_fn = getattr(module, "figures", None)
+        for lang in langs:
+            if tables_fn:
+                result["tables"][lang] = dict(tables_fn(values, lang))
+            for theme in themes:
+                if figures_fn:
+                    with matplotlib.rc_context(rc_params(theme)):
+                        figs = figures_fn(values, lang, theme)
+                        result["figures"].setdefault(lang, {})[theme] = {k: _svg(f) for k, f in figs.items()}
+                    plt.close("all")
+    else:
+        namespace = {"__name__": "__main__", "__file__": str(path)}
+        code = compile(source, str(path), "exec")
+        with contextlib.redirect_stdout(out):
+            try:
+                exec(code, namespace)
+            except BaseException as exc:  # noqa: BLE001 - compared with the declaration below
+                expected = namespace.get("EXPECT_EXCEPTION")
+                if expected is None or type(exc).__name__ != expected:
+                    raise
+                result["exception"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            else:
+                if namespace.get("EXPECT_EXCEPTION"):
+                    raise AssertionError(
+                        f"{name}: declared EXPECT_EXCEPTION = {namespace['EXPECT_EXCEPTION']!r} but nothing was raised"
+                    )
+    result["stdout"] = out.getvalue()
+    deps = _project_deps(root)
+    deps[path.relative_to(root).as_posix()] = file_digest(path)
+    result["deps"] = deps
+    return result
+
+
+def run_to_file(root: str, name: str, langs: list[str], themes: list[str], out_path: str) -> None:
+    """Entry point of the child process: the result (or the error) is pickled to ``out_path``."""
+    root_path = Path(root).resolve()
+    sys.path.insert(0, str(root_path))
+    os.chdir(root_path)
+    try:
+        payload = {"ok": True, "result": _run(root_path, name, langs, themes)}
+    except BaseException:  # noqa: BLE001 - reported to the parent with its traceback
+        etype, exc, tb = sys.exc_info()
+        frames = traceback.extract_tb(tb)
+        where = None
+        for fr in reversed(frames):
+            try:
+                rel = Path(fr.filename).resolve().relative_to(root_path)
+            except ValueError:
+                continue
+            if rel.parts and rel.parts[0] == "snippets":
+                where = f"{rel.as_posix()}:{fr.lineno}"
+                break
+        payload = {"ok": False, "error": traceback.format_exc(), "where": where}
+    tmp = out_path + ".tmp"
+    with open(tmp, "wb") as fh:
+        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, out_path)
