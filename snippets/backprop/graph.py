@@ -1,0 +1,221 @@
+"""The homework's graph, forward and backward, at the homework's point (x = −10) and at a healthy one (x = −1).
+
+The chain rule by hand (``_graph.manual``) and torch autograd through the same stages agree to the last bits;
+at x = 0 the gradient of F with respect to x is tanh'(0) = 1 (a closed form):
+
+>>> r = compute()
+>>> r["zero"]["grad"]["x"]
+1.0
+>>> abs(r["healthy"]["grad"]["x"] - (1 - math.tanh(-1.0) ** 2)) < 1e-15
+True
+>>> len(r["explorer_reference"]) >= 3
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import torch
+
+from sitegen.snippet import Table, fmt, label, palette
+from snippets.backprop._graph import HEALTHY, HOMEWORK, INPUTS, VALUES, autograd, manual
+
+LABELS = {
+    "uk": {
+        "title_homework": "Точка з домашнього завдання: x = {x}",
+        "title_healthy": "Та сама схема, x₀ = 1: x = {x}",
+        "legend_fwd": "над ребром: значення прямого проходу",
+        "legend_bwd": "під ребром, [у дужках, курсивом]: градієнт ∂F/∂(значення)",
+        "legend_fork": "• розгалуження: градієнти двох гілок додаються",
+        "col_node": "вузол", "col_input": "вхід", "col_out": "вихід вузла",
+        "col_local": "локальний градієнт", "col_up": "вхідний градієнт ∂F/∂(вихід)",
+        "col_down": "∂F/∂(вхід) = локальний × вхідний",
+        "sum_note": "сума двох гілок",
+    },
+    "en": {
+        "title_homework": "The homework's point: x = {x}",
+        "title_healthy": "The same graph with x₀ = 1: x = {x}",
+        "legend_fwd": "above an edge: forward value",
+        "legend_bwd": "below an edge, [bracketed, italic]: gradient ∂F/∂(value)",
+        "legend_fork": "• fork: the gradients of the two branches add up",
+        "col_node": "node", "col_input": "input", "col_out": "node output",
+        "col_local": "local gradient", "col_up": "upstream gradient ∂F/∂(output)",
+        "col_down": "∂F/∂(input) = local × upstream",
+        "sum_note": "sum of both branches",
+    },
+}
+
+# Where the nodes sit (data units) and what they show.
+POS = {"w0": (0.0, 5.6), "x0": (0.0, 4.4), "w1": (0.0, 1.6), "x1": (0.0, 0.4),
+       "a": (2.9, 5.0), "b": (2.9, 1.0), "x": (5.4, 3.0), "c": (7.8, 3.0), "u": (10.2, 3.0), "fork": (12.5, 3.0),
+       "n": (14.6, 5.0), "d": (14.6, 1.0), "F": (17.1, 3.0), "out": (20.0, 3.0)}
+RADIUS = 0.38
+NODE_TEXT = {"a": "·", "b": "·", "x": "+", "c": "×2", "u": "exp", "n": "−1", "d": "+1", "F": "÷"}
+INPUT_TEXT = {"w0": "w₀", "x0": "x₀", "w1": "w₁", "x1": "x₁"}
+# (from, to, value carried, gradient shown, bend): an edge runs horizontally from its source to the bend point
+# and carries its labels there, then goes straight into its target. The gradient on a branch edge is that
+# branch's share.
+EDGES = [("w0", "a", "w0", "w0", (2.1, 5.6)), ("x0", "a", "x0", "x0", (2.1, 4.4)),
+         ("w1", "b", "w1", "w1", (2.1, 1.6)), ("x1", "b", "x1", "x1", (2.1, 0.4)),
+         ("a", "x", "a", "a", (5.4, 5.0)), ("b", "x", "b", "b", (5.4, 1.0)), ("x", "c", "x", "x", None),
+         ("c", "u", "c", "c", None), ("u", "fork", "u", "u", None), ("fork", "n", "u", "u_via_n", (12.5, 5.0)),
+         ("fork", "d", "u", "u_via_d", (12.5, 1.0)), ("n", "F", "n", "n", (17.1, 5.0)),
+         ("d", "F", "d", "d", (17.1, 1.0)), ("F", "out", "F", "F", None)]
+# Rows of the node table, in backward order: node value, input value, local-gradient key, its formula.
+ROWS = [("F", "n", "F/n", r"$1/d$"), ("F", "d", "F/d", r"$-n/d^2$"), ("n", "u", "n/u", r"$1$"),
+        ("d", "u", "d/u", r"$1$"), ("u", "c", "u/c", r"$e^{c} = u$"), ("c", "x", "c/x", r"$2$"),
+        ("x", "a", "x/a", r"$1$"), ("x", "b", "x/b", r"$1$"), ("a", "w0", "a/w0", r"$x_0$"),
+        ("a", "x0", "a/x0", r"$w_0$"), ("b", "w1", "b/w1", r"$x_1$"), ("b", "x1", "b/x1", r"$w_1$")]
+NODE_MATH = {"a": r"$a = w_0 x_0$", "b": r"$b = w_1 x_1$", "x": r"$x = a + b$", "c": r"$c = 2x$",
+             "u": r"$u = e^{c}$", "n": r"$n = u - 1$", "d": r"$d = u + 1$", "F": r"$F = n / d$"}
+VALUE_MATH = {"w0": "$w_0$", "x0": "$x_0$", "w1": "$w_1$", "x1": "$x_1$", "a": "$a$", "b": "$b$", "x": "$x$",
+              "c": "$c$", "u": "$u$", "n": "$n$", "d": "$d$", "F": "$F$"}
+
+EXPLORER_POINTS = [HOMEWORK, HEALTHY, {"w0": 2.0, "x0": 0.5, "w1": 1.0, "x1": -1.0},
+                   {"w0": 0.5, "x0": 1.0, "w1": -0.25, "x1": 2.0}, {"w0": 1.0, "x0": 1.5, "w1": 0.5, "x1": 1.0}]
+
+
+def show(v: float, lang: str, target: str = "text") -> str:
+    """Four significant digits, unless that would print a value like 0.9999999979 as a misleading "1"."""
+    spec = ".4g"
+    if float(format(v, spec)) != v and round(v) != 0 and abs(v - round(v)) < 5e-4:
+        spec = ".10g"
+    return fmt(v, spec, lang, target=target)
+
+
+def _point(p: dict) -> dict:
+    m = manual(p)
+    a = autograd(p, torch.float64)
+    # The chain rule by hand and autograd through the same stages compute the same floating-point operations.
+    for k in VALUES:
+        assert math.isclose(m["fwd"][k], a["fwd"][k], rel_tol=1e-15, abs_tol=0), (k, m["fwd"][k], a["fwd"][k])
+        assert math.isclose(m["grad"][k], a["grad"][k], rel_tol=1e-14, abs_tol=0), (k, m["grad"][k], a["grad"][k])
+    # The exp output feeds two branches: its gradient is the sum of theirs, and autograd agrees.
+    assert m["grad"]["u"] == m["branch"]["u_via_n"] + m["branch"]["u_via_d"]
+    return m
+
+
+def compute() -> dict:
+    hw, healthy, zero = _point(HOMEWORK), _point(HEALTHY), _point(EXPLORER_POINTS[2])
+    assert hw["fwd"]["x"] == -10.0 and healthy["fwd"]["x"] == -1.0 and zero["fwd"]["x"] == 0.0
+    # Claims of the page: at the homework's point every gradient into the inputs is tiny (below 1e-7) …
+    tiny = max(abs(hw["grad"][k]) for k in INPUTS)
+    assert tiny < 1e-7, tiny
+    # … while F is within 1e-8 of −1, and n, d within 1e-8 of −1 and 1, the two branch gradients within 1e-8 of 1.
+    assert abs(hw["fwd"]["F"] + 1) < 1e-8 and abs(hw["fwd"]["n"] + 1) < 1e-8 and abs(hw["fwd"]["d"] - 1) < 1e-8
+    assert all(abs(hw["branch"][k] - 1) < 1e-8 for k in ("u_via_n", "u_via_d"))
+    # The whole loss of gradient happens at one node: exp, whose local gradient is u = e^{−20}.
+    assert hw["grad"]["u"] > 1.9 and hw["grad"]["c"] < 1e-8
+    # At x = −1 the gradients are healthy: every one into the inputs is at least 0.4 in size.
+    assert min(abs(healthy["grad"][k]) for k in INPUTS) > 0.4
+    ratio = healthy["grad"]["x"] / hw["grad"]["x"]
+    assert ratio > 1e7
+    explorer = []
+    for p in EXPLORER_POINTS:
+        m = _point(p)
+        explorer.append({"inputs": {k: p[k] for k in INPUTS},
+                         "forward": {k: m["fwd"][k] for k in VALUES},
+                         "grad": {k: m["grad"][k] for k in VALUES},
+                         "grad_branches": dict(m["branch"]),
+                         "saturated": abs(m["fwd"]["x"]) > 5})
+    assert explorer[0]["saturated"] and not any(e["saturated"] for e in explorer[1:])
+    print(f"homework point: x = {hw['fwd']['x']:g}, F = {hw['fwd']['F']!r}")
+    for k in INPUTS:
+        print(f"  dF/d{k} = {hw['grad'][k]!r}   (at x = -1: {healthy['grad'][k]!r})")
+    return {"homework": hw, "healthy": healthy, "zero": zero, "ratio_healthy_to_homework": ratio,
+            "max_input_grad_homework": tiny, "explorer_reference": explorer}
+
+
+def _table(m: dict, lang: str) -> Table:
+    L = LABELS[lang]
+    rows = []
+    for out, inp, key, formula in ROWS:
+        up = show(m["grad"][out], lang, "html")
+        if inp == "u":
+            share = m["branch"]["u_via_n" if out == "n" else "u_via_d"]
+            down = show(share, lang, "html")
+        elif out == "u":
+            up = f"{show(m['grad']['u'], lang, 'html')} ({L['sum_note']})"
+            down = show(m["grad"][inp], lang, "html")
+        else:
+            down = show(m["grad"][inp], lang, "html")
+        rows.append([NODE_MATH[out], VALUE_MATH[inp], show(m["fwd"][out], lang, "html"),
+                     formula if formula.strip("$").isdigit() else f"{formula} = {show(m['local'][key], lang, 'html')}",
+                     up, down])
+    return Table([L["col_node"], L["col_input"], L["col_out"], L["col_local"], L["col_up"], L["col_down"]], rows,
+                 align="llrrrr")
+
+
+def tables(r: dict, lang: str) -> dict:
+    return {"nodes": _table(r["homework"], lang), "nodes_healthy": _table(r["healthy"], lang)}
+
+
+def _figure(m: dict, lang: str, theme: str, title_key: str):
+    p = palette(theme)
+    fig, ax = plt.subplots(figsize=(12.4, 4.6))
+    ax.set_xlim(-0.8, 20.5)
+    ax.set_ylim(-1.7, 6.5)
+    ax.axis("off")
+
+    def start(name):  # where an edge leaves its source, going right
+        x, y = POS[name]
+        return (x + RADIUS, y) if name in NODE_TEXT else (x + 0.3, y) if name in INPUT_TEXT else (x, y)
+
+    def end(name, frm):  # where an edge coming from ``frm`` meets its target
+        x, y = POS[name]
+        if name not in NODE_TEXT:
+            return x, y
+        dx, dy = frm[0] - x, frm[1] - y
+        r = RADIUS / math.hypot(dx, dy)
+        return x + r * dx, y + r * dy
+
+    for src, dst, val, g, bend in EDGES:
+        s = start(src)
+        if src == "fork":  # up or down first, then right
+            path = [s, bend]
+            label_from, label_to = bend, end(dst, bend)
+        elif bend is not None:
+            path = [s, bend]
+            label_from, label_to = s, bend
+        else:
+            path = [s]
+            label_from, label_to = s, end(dst, s)
+        last = path[-1]
+        tip = end(dst, last)
+        ax.plot([q[0] for q in path] + [tip[0]], [q[1] for q in path] + [tip[1]], color=p["muted"], lw=1.2,
+                solid_capstyle="round", solid_joinstyle="round")
+        if dst != "fork":
+            ax.annotate("", xy=tip, xytext=(last[0] + 0.9 * (tip[0] - last[0]), last[1] + 0.9 * (tip[1] - last[1])),
+                        arrowprops=dict(arrowstyle="-|>", color=p["muted"], lw=1.2, shrinkA=0, shrinkB=0))
+        mx, my = (label_from[0] + label_to[0]) / 2, label_from[1]
+        grad = m["branch"][g] if g.startswith("u_via") else m["grad"][g]
+        ax.annotate(show(m["fwd"][val], lang), (mx, my), xytext=(0, 3), textcoords="offset points", ha="center",
+                    va="bottom", color=p["forward"], fontsize=9)
+        ax.annotate(f"[{show(grad, lang)}]", (mx, my), xytext=(0, -3), textcoords="offset points", ha="center",
+                    va="top", color=p["backward"], fontsize=9, style="italic")
+    for name, text in NODE_TEXT.items():
+        ax.add_patch(plt.Circle(POS[name], RADIUS, facecolor="none", edgecolor=p["fg"], lw=1.3))
+        ax.text(*POS[name], text, ha="center", va="center", fontsize=18 if text == "·" else (11 if len(text) < 3 else 9.5),
+                color=p["fg"])
+    for name, text in INPUT_TEXT.items():
+        ax.text(*POS[name], text, ha="right", va="center", fontsize=12, color=p["fg"])
+    ax.plot(*POS["fork"], "o", color=p["fg"], ms=5)
+    ax.text(POS["out"][0] + 0.1, POS["out"][1], "F", ha="left", va="center", fontsize=12, color=p["fg"])
+    ax.text(-0.7, -0.95, label(LABELS, lang, "legend_fwd"), color=p["forward"], fontsize=9, va="center")
+    ax.text(-0.7, -1.45, label(LABELS, lang, "legend_bwd"), color=p["backward"], fontsize=9, va="center",
+            style="italic")
+    ax.text(10.0, -0.95, label(LABELS, lang, "legend_fork"), color=p["fg"], fontsize=9, va="center")
+    ax.set_title(label(LABELS, lang, title_key).format(x=show(m["fwd"]["x"], lang)), fontsize=11, loc="left")
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.01)
+    return fig
+
+
+def figures(r: dict, lang: str, theme: str) -> dict:
+    return {"graph": _figure(r["homework"], lang, theme, "title_homework"),
+            "graph_healthy": _figure(r["healthy"], lang, theme, "title_healthy")}
+
+
+if __name__ == "__main__":
+    compute()
