@@ -48,6 +48,11 @@ class SnippetError(Exception):
 
 def _context():
     global _ctx
+    # Children import ``sitegen.worker`` by name: make sure the package is on the path they inherit (MkDocs
+    # restores sys.path after loading a hook, so the hook's own insertion does not last).
+    pkg_root = str(Path(__file__).resolve().parent.parent)
+    if pkg_root not in sys.path:
+        sys.path.insert(0, pkg_root)
     if _ctx is None:
         os.environ.setdefault("MPLBACKEND", "Agg")
         _ctx = multiprocessing.get_context("forkserver")
@@ -72,6 +77,7 @@ class Stats:
     cached: int = 0
     seconds: float = 0.0
     executed_names: list[str] = field(default_factory=list)
+    errors: dict = field(default_factory=dict)  # name -> SnippetError, when ensure(strict=False)
 
     def line(self) -> str:
         return (f"snippets: {self.total} total, {self.executed} executed, {self.cached} cached, "
@@ -170,8 +176,13 @@ class Runner:
         return removed
 
     # -- execution --------------------------------------------------------------------------------------------
-    def ensure(self, names, embedded_by: dict[str, str] | None = None) -> tuple[dict[str, dict], Stats]:
-        """Results for every name, executing only the ones whose cache entry is missing or stale."""
+    def ensure(self, names, embedded_by: dict[str, str] | None = None,
+               strict: bool = True) -> tuple[dict[str, dict], Stats]:
+        """Results for every name, executing only the ones whose cache entry is missing or stale.
+
+        A failure raises :class:`SnippetError` (all failures in one message); with ``strict=False`` the failures are
+        returned in ``stats.errors`` instead and the other snippets' results are still returned (``mkdocs serve``).
+        """
         from .worker import run_to_file
 
         embedded_by = embedded_by or {}
@@ -182,8 +193,12 @@ class Runner:
         todo = []
         for name in names:
             if not self.exists(name):
-                raise SnippetError(name, f"no such file: {self.path_of(name).relative_to(self.root)}",
+                err = SnippetError(name, f"no such file: {self.path_of(name).relative_to(self.root)}",
                                    embedded_by=embedded_by.get(name))
+                if strict:
+                    raise err
+                stats.errors[name] = err
+                continue
             cached = self.load(name)
             if cached is not None:
                 results[name] = cached
@@ -222,7 +237,8 @@ class Runner:
                                 name, f"timed out after {self._timeout_of(name):g} s and was killed "
                                       f"(set TIMEOUT in the snippet or extra.snippets.timeout)",
                                 where=f"snippets/{name}.py", embedded_by=embedded_by.get(name)))
-                if errors:
+                stats.errors.update({e.name: e for e in errors})
+                if errors and strict:
                     raise errors[0] if len(errors) == 1 else SnippetError(
                         ", ".join(e.name for e in errors), "\n\n".join(str(e) for e in errors))
             stats.executed = len(todo)

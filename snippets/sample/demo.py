@@ -32,6 +32,7 @@ def leibniz(k: int) -> float:
     return float(4 * torch.sum((-1.0) ** i / (2 * i + 1)))
 
 
+# --8<-- [start:compute]
 def compute() -> dict:
     n = 12
     odd_sum = sum(range(1, 2 * n, 2))
@@ -43,6 +44,7 @@ def compute() -> dict:
     print(f"sum of the first {n} odd numbers: {odd_sum}")
     return {"n": n, "odd_sum": odd_sum, "ks": ks, "estimates": estimates, "errors": errors,
             "pi_estimate": estimates[-1], "negative": -0.000123}
+# --8<-- [end:compute]
 
 
 def tables(r: dict, lang: str) -> dict:

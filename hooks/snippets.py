@@ -1,0 +1,231 @@
+"""The thin MkDocs side of the snippet pipeline: everything else lives in ``sitegen`` and knows nothing of MkDocs.
+
+Order of events with mkdocs-static-i18n (which builds the other language from inside its own ``on_post_build``):
+``pre_build(uk)`` → … → ``post_build(uk)`` → [``pre_build(en)`` → … → ``post_build(en)``] → end. The snippets
+run in the outermost ``pre_build`` (depth 0), for the pages of every language at once, so the second language is a
+pure cache hit; the summary line, cache pruning and the move of the staged site happen when depth returns to 0.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sitegen.directives import Context, DirectiveError, expand, parse  # noqa: E402
+from sitegen.mathml import MathError, typeset  # noqa: E402
+from sitegen.runner import Runner, SnippetError  # noqa: E402
+
+log = logging.getLogger("mkdocs.snippets")
+
+
+class _Counter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+class _State:
+    command: str | None = None
+    root: Path = ROOT
+    depth = 0
+    runner: Runner | None = None
+    results: dict = {}
+    failed: dict = {}
+    names: list = []
+    stats = None
+    final_site_dir: str | None = None
+    counter: _Counter | None = None
+
+
+S = _State()
+
+
+def _langs(config) -> tuple[list[str], str]:
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        lang = config.theme.get("language", "en")
+        return [lang], lang
+    langs = [lang.locale for lang in i18n.config.languages]
+    default = next(lang.locale for lang in i18n.config.languages if lang.default)
+    return langs, default
+
+
+def _current_lang(config) -> str:
+    i18n = config.plugins.get("i18n")
+    return i18n.current_language if i18n is not None else _langs(config)[1]
+
+
+def on_startup(command, dirty):
+    S.command = command
+
+
+def on_config(config):
+    if S.depth == 0:  # a new outermost build (this module lives as long as the process: reset per build)
+        opts = config.extra.get("snippets", {}) or {}
+        langs, _ = _langs(config)
+        S.root = Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT
+        S.runner = Runner(S.root, langs=langs, timeout=float(opts.get("timeout", 120)),
+                          cache_dir=os.environ.get("SNIPPETS_CACHE_DIR") or None)
+        S.final_site_dir = None
+        S.results, S.failed, S.names, S.stats = {}, {}, [], None
+    if S.command != "serve" and S.final_site_dir is None:
+        # Build into a staging folder; it replaces site_dir only when the whole build succeeded.
+        S.final_site_dir = config.site_dir
+        config.site_dir = config.site_dir.rstrip("/\\") + ".staging"
+    config.extra["provenance"] = _provenance()
+    return config
+
+
+def _provenance() -> dict:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=S.root, capture_output=True,
+                                text=True, timeout=10).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        commit = "unknown"
+    return {"commit": commit, "torch": metadata.version("torch"), "python": sys.version.split()[0]}
+
+
+def on_pre_build(config):
+    S.depth += 1
+    if S.depth > 1:
+        return
+    S.counter = _Counter()
+    logging.getLogger("mkdocs").addHandler(S.counter)
+    docs = Path(config.docs_dir)
+    embedded_by: dict[str, str] = {}
+    for md in sorted(docs.rglob("*.md")):
+        label = md.relative_to(S.root).as_posix() if md.is_relative_to(S.root) else str(md)
+        try:
+            directives = parse(md.read_text(encoding="utf-8"))
+        except DirectiveError as exc:
+            _fail(f"{label}:{str(exc).removeprefix('line ')}")
+            continue
+        for d in directives:
+            embedded_by.setdefault(d.snippet, f"{label}:{d.line}")
+    S.names = sorted(n for n in embedded_by if S.runner.exists(n))
+    results, stats = S.runner.ensure(S.names, embedded_by, strict=S.command != "serve")
+    S.results, S.stats = results, stats
+    S.failed = {name: str(err) for name, err in stats.errors.items()}
+    for msg in S.failed.values():
+        log.error(msg)
+
+
+def _fail(message: str):
+    if S.command == "serve":
+        log.error(message)
+    else:
+        raise PluginError(message)
+
+
+def _figure_src(lang):
+    return lambda snippet, fig, theme: f"{lang}/_figures/{snippet}/{fig}.{theme}.svg"
+
+
+@event_priority(-150)  # after mkdocs-static-i18n has rebuilt the file list for this language
+def on_files(files, config):
+    lang = _current_lang(config)
+    _, default = _langs(config)
+    prefix = "" if lang == default else f"{lang}/"
+    for name, r in S.results.items():
+        for theme, figs in r["figures"].get(lang, {}).items():
+            for fig, svg in figs.items():
+                src = _figure_src(lang)(name, fig, theme)
+                f = File.generated(config, src, content=svg)
+                f.dest_uri = prefix + src.split("/", 1)[1]
+                files.append(f)
+    return files
+
+
+def _error_box(message: str) -> str:
+    log.error(message)
+    return (f'\n<div class="admonition failure"><p class="admonition-title">Snippet error</p>'
+            f"<pre>{html.escape(message)}</pre></div>\n")
+
+
+def on_page_markdown(markdown, page, config, files):
+    lang = _current_lang(config)
+    docs = Path(config.docs_dir)
+    label = f"{docs.relative_to(S.root).as_posix()}/{page.file.src_uri}" if docs.is_relative_to(S.root) \
+        else page.file.src_uri
+    results = dict(S.results)
+    on_error = _error_box if S.command == "serve" else None
+    ctx = Context(lang=lang, page_src=page.file.src_uri, page_label=label, results=results,
+                  figure_src=_figure_src(lang), on_error=on_error)
+    if S.failed:
+        # Directives of a failed snippet show the error (serve) instead of a stale result.
+        for d in parse(markdown):
+            if d.snippet in S.failed:
+                msg = f"{label}:{d.line}: {S.failed[d.snippet]}"
+                if on_error is None:
+                    raise PluginError(msg)
+                markdown = markdown.replace(markdown[d.start:d.end], on_error(msg), 1)
+                return markdown
+    try:
+        return expand(markdown, ctx)
+    except DirectiveError as exc:
+        raise PluginError(str(exc)) from None
+
+
+def on_page_content(html_text, page, config, files):
+    try:
+        return typeset(html_text)
+    except MathError as exc:
+        label = page.file.src_uri
+        _fail(f"docs/{label}: {exc}")
+        return html_text
+
+
+@event_priority(-200)  # after mkdocs-static-i18n has built the other languages
+def on_post_build(config):
+    S.depth -= 1
+    if S.depth > 0:
+        return
+    if S.stats is not None:
+        log.info(S.stats.line())
+    if S.command != "serve" and not S.failed:
+        S.runner.prune(S.names) if _is_full_site(config) else None
+    if S.counter is not None:
+        logging.getLogger("mkdocs").removeHandler(S.counter)
+    if S.final_site_dir and config.site_dir != S.final_site_dir:
+        if config.strict and S.counter is not None and S.counter.count:
+            log.error(f"strict build had {S.counter.count} warning(s): {S.final_site_dir} left untouched")
+            return
+        _move_into_place(config.site_dir, S.final_site_dir)
+        config.site_dir = S.final_site_dir
+
+
+def _is_full_site(config) -> bool:
+    return Path(config.docs_dir).resolve() == (S.root / "docs").resolve()
+
+
+def _move_into_place(staging: str, final: str):
+    old = final.rstrip("/\\") + ".old"
+    shutil.rmtree(old, ignore_errors=True)
+    if os.path.exists(final):
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def on_build_error(error):
+    S.depth = 0
+    if S.counter is not None:
+        logging.getLogger("mkdocs").removeHandler(S.counter)
+        S.counter = None

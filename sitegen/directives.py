@@ -1,0 +1,231 @@
+"""Directives in pages: HTML comments that name a snippet's output, expanded into Markdown per language.
+
+    <!-- figure backprop/graph:graph alt="…" caption="…" -->
+    <!-- table backprop/graph:nodes -->
+    <!-- value backprop/graph:grad.w0 fmt=".3e" -->
+    <!-- output backprop/homework_code:stdout -->
+    <!-- source backprop/homework_code -->
+
+Directives inside fenced code blocks or inline code are left alone, so pages can show the syntax itself.
+
+>>> [(d.kind, d.snippet, d.output, d.args, d.line) for d in parse("a\\n<!-- value t/s:x.y fmt='.2f' math -->\\n")]
+[('value', 't/s', 'x.y', {'fmt': '.2f', 'math': True}, 2)]
+>>> parse("```\\n<!-- value t/s:x -->\\n```\\n`<!-- table t/s:x -->`")
+[]
+>>> parse("<!-- vlaue t/s:x -->")
+Traceback (most recent call last):
+...
+sitegen.directives.DirectiveError: line 1: unknown directive 'vlaue' (known: figure, output, source, table, value)
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .numfmt import fmt, plural
+
+KINDS = ("figure", "output", "source", "table", "value")
+# Any comment whose second word looks like a snippet reference is meant as a directive; a typo in the kind fails.
+_DIRECTIVE = re.compile(
+    r"<!--\s*(?P<kind>[A-Za-z_][\w-]*)\s+(?P<ref>[a-z0-9_][\w-]*(?:/[\w-]+)+)(?::(?P<out>[\w.\-]+))?"
+    r"(?P<args>(?:\s+[^\s-][^>]*?)?)\s*-->"
+)
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+class DirectiveError(Exception):
+    pass
+
+
+@dataclass
+class Directive:
+    kind: str
+    snippet: str
+    output: str | None
+    args: dict = field(default_factory=dict)
+    line: int = 0
+    start: int = 0
+    end: int = 0
+
+
+def _mask_code(line: str) -> str:
+    return _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def _parse_args(text: str, line: int) -> dict:
+    args: dict = {}
+    try:
+        tokens = shlex.split(text)
+    except ValueError as exc:
+        raise DirectiveError(f"line {line}: cannot read arguments {text.strip()!r}: {exc}") from None
+    for tok in tokens:
+        if "=" in tok:
+            k, v = tok.split("=", 1)
+            args[k] = v
+        else:
+            args[tok] = True
+    return args
+
+
+def parse(markdown: str) -> list[Directive]:
+    """All directives of a page, with 1-based line numbers and offsets into ``markdown``."""
+    found = []
+    fence = None
+    offset = 0
+    for lineno, line in enumerate(markdown.splitlines(keepends=True), 1):
+        m = _FENCE.match(line)
+        if fence is None and m:
+            fence = m.group(1)
+        elif fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):]:
+                fence = None
+        else:
+            masked = _mask_code(line)
+            for d in _DIRECTIVE.finditer(masked):
+                kind = d["kind"]
+                if kind not in KINDS:
+                    raise DirectiveError(f"line {lineno}: unknown directive {kind!r} (known: {', '.join(KINDS)})")
+                found.append(Directive(kind, d["ref"], d["out"], _parse_args(d["args"], lineno), lineno,
+                                       offset + d.start(), offset + d.end()))
+        offset += len(line)
+    return found
+
+
+def _lookup(values, path: str, where: str):
+    cur = values
+    for part in path.split("."):
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, (list, tuple)) and re.fullmatch(r"-?\d+", part) and -len(cur) <= int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            known = ", ".join(sorted(map(str, cur))) if isinstance(cur, dict) else f"list of {len(cur)}" \
+                if isinstance(cur, (list, tuple)) else type(cur).__name__
+            raise DirectiveError(f"{where}: unknown value {path!r} (at {part!r}; known: {known})")
+    return cur
+
+
+@dataclass
+class Context:
+    """What expanding a page needs: its language, where it lives, and the snippets' results."""
+
+    lang: str
+    page_src: str  # e.g. "uk/backprop.md", relative to docs_dir
+    page_label: str  # e.g. "docs/uk/backprop.md", for error messages
+    results: dict
+    figure_src: Callable[[str, str, str], str]  # (snippet, figure, theme) -> src path relative to docs_dir
+    on_error: Callable[[str], str] | None = None  # under `mkdocs serve`: render the error instead of raising
+
+
+def _figure(d: Directive, r: dict, ctx: Context, where: str) -> str:
+    figs = r["figures"].get(ctx.lang, {})
+    names = sorted(next(iter(figs.values()), {}))
+    if d.output not in names:
+        raise DirectiveError(f"{where}: unknown figure {d.output!r} of {d.snippet} (known: {', '.join(names) or 'none'})")
+    alt = d.args.get("alt")
+    if not alt or alt is True:
+        raise DirectiveError(f"{where}: a figure needs alt=\"…\" text in the page's language")
+    here = posixpath.dirname(ctx.page_src)
+    imgs = []
+    for theme, only in (("light", "#only-light"), ("dark", "#only-dark")):
+        rel = posixpath.relpath(ctx.figure_src(d.snippet, d.output, theme), here or ".")
+        imgs.append(f'![{_md_escape(alt)}]({rel}{only}){{ loading=lazy }}')
+    caption = d.args.get("caption")
+    cap = f"\n  <figcaption>{html.escape(caption)}</figcaption>" if isinstance(caption, str) else ""
+    return (f'\n<figure class="snippet-figure" markdown="span">\n  ' + "\n  ".join(imgs) + cap + "\n</figure>\n")
+
+
+def _md_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _value(d: Directive, r: dict, ctx: Context, where: str) -> str:
+    if not d.output:
+        raise DirectiveError(f"{where}: a value needs a name: <!-- value {d.snippet}:NAME -->")
+    v = _lookup(r["values"], d.output, where)
+    spec = d.args.get("fmt", "")
+    target = "math" if d.args.get("math") else "html"
+    if isinstance(v, str):
+        text = v if target == "math" else html.escape(v)
+    elif isinstance(v, (int, float)) or hasattr(v, "item"):
+        try:
+            text = fmt(v, spec if isinstance(spec, str) else "", ctx.lang, target)
+        except (ValueError, TypeError) as exc:
+            raise DirectiveError(f"{where}: cannot format {d.output!r} = {v!r} with fmt={spec!r}: {exc}") from None
+    else:
+        raise DirectiveError(f"{where}: value {d.output!r} is a {type(v).__name__}, not a number or string")
+    forms = {k: d.args[k] for k in ("zero", "one", "two", "few", "many", "other") if k in d.args}
+    if forms:
+        text += "\u00a0" + plural(v, ctx.lang, **forms)
+    return text
+
+
+def _output(d: Directive, r: dict, ctx: Context, where: str) -> str:
+    name = d.output or "stdout"
+    if name == "stdout":
+        text = r["stdout"]
+    elif name == "exception":
+        if not r["exception"]:
+            raise DirectiveError(f"{where}: {d.snippet} raised no declared exception")
+        text = r["exception"]
+    else:
+        raise DirectiveError(f"{where}: unknown output {name!r} of {d.snippet} (known: stdout, exception)")
+    if d.args.get("html"):
+        return text
+    fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    return f"\n{fence}text\n{text.rstrip()}\n{fence}\n"
+
+
+def _table(d: Directive, r: dict, ctx: Context, where: str) -> str:
+    tables = r["tables"].get(ctx.lang, {})
+    if d.output not in tables:
+        raise DirectiveError(f"{where}: unknown table {d.output!r} of {d.snippet} (known: {', '.join(sorted(tables)) or 'none'})")
+    return "\n" + tables[d.output].to_markdown(ctx.lang) + "\n"
+
+
+def _source(d: Directive, r: dict | None, ctx: Context, where: str) -> str:
+    path = f"snippets/{d.snippet}.py"
+    lines, section = d.args.get("lines"), d.args.get("section")
+    if isinstance(section, str):  # a part marked in the file by `# --8<-- [start:NAME]` … `# --8<-- [end:NAME]`
+        spec = f"{path}:{section}"
+    elif isinstance(lines, str):
+        spec = f"{path}:{lines.replace('-', ':')}"
+    else:
+        spec = path
+    title = d.args.get("title", path)
+    return f'\n```python title="{html.escape(str(title))}"\n--8<-- "{spec}"\n```\n'
+
+
+_EXPANDERS = {"figure": _figure, "value": _value, "output": _output, "table": _table, "source": _source}
+
+
+def expand(markdown: str, ctx: Context) -> str:
+    """The page with every directive replaced by Markdown for ``ctx.lang``; errors name ``page:line``."""
+    try:
+        directives = parse(markdown)
+    except DirectiveError as exc:
+        raise DirectiveError(f"{ctx.page_label}:{str(exc).removeprefix('line ')}") from None
+    out, pos = [], 0
+    for d in directives:
+        where = f"{ctx.page_label}:{d.line}"
+        try:
+            if d.kind != "source" and d.snippet not in ctx.results:
+                raise DirectiveError(f"{where}: unknown snippet {d.snippet!r} (no file snippets/{d.snippet}.py)")
+            if d.kind == "source" and d.snippet not in ctx.results:
+                raise DirectiveError(f"{where}: unknown snippet {d.snippet!r} (no file snippets/{d.snippet}.py)")
+            text = _EXPANDERS[d.kind](d, ctx.results.get(d.snippet), ctx, where)
+        except DirectiveError as exc:
+            if ctx.on_error is None:
+                raise
+            text = ctx.on_error(str(exc))
+        out.append(markdown[pos:d.start])
+        out.append(text)
+        pos = d.end
+    out.append(markdown[pos:])
+    return "".join(out)
