@@ -11,7 +11,9 @@ coefficients of (1 + t + t²)² = 1, 2, 3, 2, 1 times the same along the columns
 
 The cyclotomic polynomial 1 + t + … + t⁶ is the product of t² − 2·cos(2πj/7)·t + 1, j = 1, 2, 3:
 
->>> r = compute()
+>>> import contextlib, io
+>>> with contextlib.redirect_stdout(io.StringIO()):
+...     r = compute()
 >>> r["errors"]["diagonal"] < 1e-10, r["jacobian_rank"] == 27 - 2
 (True, True)
 """

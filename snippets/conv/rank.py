@@ -4,7 +4,9 @@ By Eckart–Young the best rank-k approximation keeps the k largest singular val
 sqrt(Σ_{i>k} σ_i²) / sqrt(Σ σ_i²). For the 7×7 diagonal line (the identity matrix) all singular values are 1 and
 the error of rank k is sqrt((7 − k)/7):
 
->>> r = compute()
+>>> import contextlib, io
+>>> with contextlib.redirect_stdout(io.StringIO()):
+...     r = compute()
 >>> abs(r["errors"]["diagonal"][3] - ((7 - 3) / 7) ** 0.5) < 1e-12
 True
 

@@ -4,7 +4,9 @@ With every weight set to 1 the gradient counts the paths from an input pixel to 
 stacked 3×3 layers the count along one axis is the coefficient list of (1 + t + t²)³ = 1, 3, 6, 7, 6, 3, 1, so the
 centre pixel has 7·7 = 49 paths and a corner pixel one:
 
->>> r = compute()
+>>> import contextlib, io
+>>> with contextlib.redirect_stdout(io.StringIO()):
+...     r = compute()
 >>> r["three3_centre_to_corner"] == 7 * 7
 True
 >>> r["support"]["cascade"], r["support"]["dilated"]
