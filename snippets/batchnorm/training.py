@@ -138,6 +138,7 @@ def figures(r: dict, lang: str, theme: str) -> dict:
             ax.plot(steps, curve, color=colors[kind], label=label(LABELS, lang, kind), lw=1.8)
             k = r[f"{speed}.{kind}.diverged_at"]
             if k is not None:
+                ax.plot([steps[-1], k], [curve[-1], 5], color=colors[kind], ls="--", lw=1.2)
                 ax.plot([k], [5], marker="x", ms=9, mew=2, color=colors[kind], clip_on=False)
                 ax.annotate(L["diverged"].format(k=k), (k, 5), xytext=(10, -4), textcoords="offset points",
                             color=colors[kind], fontsize=9)
