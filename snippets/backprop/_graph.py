@@ -113,10 +113,13 @@ def central_fd(p: dict, wrt: str, h: float, dtype=torch.float64) -> float:
     """(F(p + h) − F(p − h)) / 2h in ``dtype``, nudging the input ``wrt``.
 
     The step is taken in ``dtype`` too: the difference actually made between the two inputs is what divides.
+    If the step vanishes in ``dtype`` (e.g. 3 + 1e-9 == 3 in float32) the quotient is undefined: NaN.
     """
     base = torch.tensor(float(p[wrt]), dtype=dtype)
     step = torch.tensor(h, dtype=dtype)
     up, down = base + step, base - step
+    if up == down:
+        return float("nan")
     f_up = forward({**p, wrt: up.item()}, dtype)
     f_down = forward({**p, wrt: down.item()}, dtype)
     return (f_up - f_down) / (up - down).item()
