@@ -1,0 +1,156 @@
+"""Shared fixtures: one strict build of the real site for the whole session, and throwaway projects for the runner.
+
+The built site is made once (``built_site``) with the project's snippet cache, and every test that reads the site
+(HTML checks, browser tests, parity) uses it. Runner tests build small projects in ``tmp_path`` with their own
+cache, so they can count executions exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+SUMMARY = re.compile(r"snippets: (\d+) total, (\d+) executed, (\d+) cached, ([\d.]+) s")
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    site: Path
+
+    @property
+    def summary(self) -> tuple[int, int, int]:
+        found = SUMMARY.findall(self.output)
+        assert found, f"no summary line in build output:\n{self.output[-3000:]}"
+        total, executed, cached, _ = found[-1]
+        return int(total), int(executed), int(cached)
+
+
+def mkdocs_build(project: Path, site: Path, *extra: str, env: dict | None = None, timeout: int = 600) -> Build:
+    full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
+    proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(site), *extra], cwd=project, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+    return Build(proc.returncode, proc.stdout + proc.stderr, site)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Build:
+    """The real site, built once per test session with ``mkdocs build --strict``."""
+    site = tmp_path_factory.mktemp("site") / "site"
+    build = mkdocs_build(ROOT, site, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert build.returncode == 0, build.output[-6000:]
+    return build
+
+
+# -- throwaway projects ----------------------------------------------------------------------------------------
+MINI_CONFIG = """\
+site_name: mini
+docs_dir: docs
+strict: true
+theme:
+  name: material
+  language: uk
+  font: false
+hooks:
+  - {hook}
+extra:
+  snippets:
+    timeout: {timeout}
+plugins:
+  - search
+  - i18n:
+      docs_structure: folder
+      fallback_to_default: false
+      languages:
+        - locale: uk
+          name: Українська
+          default: true
+        - locale: en
+          name: English
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - tables
+  - pymdownx.arithmatex:
+      generic: true
+  - pymdownx.superfences
+  - pymdownx.snippets:
+      base_path: ["."]
+      check_paths: true
+validation:
+  omitted_files: warn
+  absolute_links: warn
+  unrecognized_links: warn
+  anchors: warn
+"""
+
+
+class MiniProject:
+    """A tiny two-language site using the real hook; snippets append a line to ``runs.log`` when executed."""
+
+    def __init__(self, root: Path, timeout: float = 60):
+        self.root = root
+        (root / "docs" / "uk").mkdir(parents=True)
+        (root / "docs" / "en").mkdir(parents=True)
+        (root / "snippets" / "t").mkdir(parents=True)
+        (root / "snippets" / "__init__.py").write_text("")
+        (root / "snippets" / "t" / "__init__.py").write_text("")
+        (root / "mkdocs.yml").write_text(MINI_CONFIG.format(hook=ROOT / "hooks" / "snippets.py", timeout=timeout))
+        self.cache = root / ".cache"
+        self.site = root / "site"
+
+    def snippet(self, name: str, body: str) -> Path:
+        p = self.root / "snippets" / f"{name}.py"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(body))
+        return p
+
+    def page(self, name: str, uk: str, en: str | None = None):
+        (self.root / "docs" / "uk" / name).write_text(textwrap.dedent(uk))
+        (self.root / "docs" / "en" / name).write_text(textwrap.dedent(en if en is not None else uk))
+
+    def build(self, *extra: str) -> Build:
+        return mkdocs_build(self.root, self.site, *extra, env={"SNIPPETS_CACHE_DIR": str(self.cache)})
+
+    def runs(self) -> list[str]:
+        log = self.root / "runs.log"
+        return log.read_text().split() if log.exists() else []
+
+    def clear_runs(self):
+        (self.root / "runs.log").unlink(missing_ok=True)
+
+
+COUNTING = """\
+import os
+from pathlib import Path
+
+def _mark(name):
+    with open(Path(__file__).resolve().parents[{depth}] / "runs.log", "a") as fh:
+        fh.write(name + "\\n")
+"""
+
+
+@pytest.fixture
+def mini(tmp_path) -> MiniProject:
+    return MiniProject(tmp_path / "proj")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing in CI: ./dev test installs it; browser tests never skip in CI")
+        pytest.skip("chromium not installed (run ./dev test, which installs it)")
+    return path
