@@ -9,7 +9,7 @@ use the true minus sign U+2212 and powers of ten are written ``× 10ⁿ``, never
 >>> fmt(-1234.5, ",.1f", "en")
 '−1,234.5'
 >>> fmt(0.000123, ".2e", "uk")
-'1,23 × 10<sup>−4</sup>'
+'1,23\xa0×\xa010<sup>−4</sup>'
 >>> fmt(0.000123, ".2e", "en", target="math")
 '1.23 \\\\times 10^{-4}'
 >>> fmt(0.000123, ".2e", "uk", target="math")
@@ -79,7 +79,7 @@ def fmt(value, spec: str = "", lang: str = "en", target: str = "html") -> str:
     if exp is not None:
         e = int(exp)
         if target == "html":
-            out += f" × 10<sup>{str(e).replace('-', MINUS)}</sup>"
+            out += f"\u00a0×\u00a010<sup>{str(e).replace('-', MINUS)}</sup>"  # no line break inside
         elif target == "math":
             out += f" \\times 10^{{{e}}}"
         else:
