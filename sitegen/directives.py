@@ -12,6 +12,9 @@ Directives inside fenced code blocks or inline code are left alone, so pages can
 [('value', 't/s', 'x.y', {'fmt': '.2f', 'math': True}, 2)]
 >>> parse("```\\n<!-- value t/s:x -->\\n```\\n`<!-- table t/s:x -->`")
 []
+>>> ctx = Context("en", "en/p.md", "docs/en/p.md", {"t/s": {"values": {"r": [{"x": 0.1, "s": "<&>"}]}}}, None)
+>>> expand('<div data-ref="<!-- value t/s:r json -->">', ctx)
+'<div data-ref="[{&quot;s&quot;:&quot;&lt;&amp;&gt;&quot;,&quot;x&quot;:0.1}]">'
 >>> parse("<!-- vlaue t/s:x -->")
 Traceback (most recent call last):
 ...
@@ -21,6 +24,7 @@ sitegen.directives.DirectiveError: line 1: unknown directive 'vlaue' (known: fig
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 import shlex
@@ -149,6 +153,11 @@ def _value(d: Directive, r: dict, ctx: Context, where: str) -> str:
     if not d.output:
         raise DirectiveError(f"{where}: a value needs a name: <!-- value {d.snippet}:NAME -->")
     v = _lookup(r["values"], d.output, where)
+    if d.args.get("json"):  # any value as JSON, escaped for an HTML attribute (floats keep every bit: repr)
+        try:
+            return html.escape(json.dumps(v, allow_nan=False, separators=(",", ":"), sort_keys=True), quote=True)
+        except (TypeError, ValueError) as exc:
+            raise DirectiveError(f"{where}: cannot write {d.output!r} as JSON: {exc}") from None
     spec = d.args.get("fmt", "")
     target = "math" if d.args.get("math") else "html"
     if isinstance(v, str):
