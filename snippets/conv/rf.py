@@ -57,7 +57,8 @@ def compute() -> dict:
     assert np.array_equal(t3, np.array(maps["three_pairs3"]))        # same path counts as three pairs 3×1 → 1×3
     assert support["dilated"] == [7, 7, 9] and support["cascade"] == [13, 13, 169]
     print(support)
-    return {"maps": maps, "support": support, "three3_centre_to_corner": centre_to_corner}
+    return {"maps": maps, "support": support, "three3_centre_to_corner": centre_to_corner,
+            "three3_centre": float(nz.max()), "three3_corner": float(nz.min())}
 
 
 def figures(r: dict, lang: str, theme: str) -> dict:
