@@ -12,13 +12,8 @@ stochastic forward passes give a mean prediction and a standard deviation at eve
 >>> [type(m).__name__ for m in net.modules() if m.training]
 ['Dropout', 'Dropout']
 
-The claims of the page, asserted in ``compute()``:
-
->>> r = compute()
->>> r["std_gap"] > 1.3 * r["std_data"]
-True
->>> r["bn_unchanged"] and r["mc_passes_differ"] and r["eval_passes_equal"] and r["train_mode_moves_bn"]
-True
+The claims of the page (a larger spread inside the gap than over the data; BatchNorm untouched by MC sampling) are
+asserted in ``compute()``, run by the build and by ``tests/test_dropout.py``.
 """
 
 import matplotlib.pyplot as plt
