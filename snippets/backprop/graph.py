@@ -111,7 +111,9 @@ def compute() -> dict:
     # The whole loss of gradient happens at one node: exp, whose local gradient is u = e^{−20}.
     assert hw["grad"]["u"] > 1.9 and hw["grad"]["c"] < 1e-8
     # At x = −1 the gradients are healthy: every one into the inputs is at least 0.4 in size.
-    assert min(abs(healthy["grad"][k]) for k in INPUTS) > 0.4
+    assert 0.4 < min(abs(healthy["grad"][k]) for k in INPUTS) and max(abs(healthy["grad"][k]) for k in INPUTS) < 1.7
+    # … and the two branches at u carry clearly different shares there (on the homework's point both are ≈ 1).
+    assert healthy["branch"]["u_via_n"] - healthy["branch"]["u_via_d"] > 0.1
     ratio = healthy["grad"]["x"] / hw["grad"]["x"]
     assert ratio > 1e7
     explorer = []
