@@ -16,6 +16,7 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -89,8 +90,29 @@ def on_config(config):
         # Build into a staging folder; it replaces site_dir only when the whole build succeeded.
         S.final_site_dir = config.site_dir
         config.site_dir = config.site_dir.rstrip("/\\") + ".staging"
+    _configure_repository(config)
     config.extra["provenance"] = _provenance()
     return config
+
+
+def _configure_repository(config):
+    """``extra.repository: owner/name`` is the one publishing setting: ``site_url`` and the source link derive from it.
+
+    ``site_url`` becomes ``https://owner.github.io/name/`` (``https://owner.github.io/`` for a user site named
+    ``owner.github.io``) unless mkdocs.yml sets one (a custom domain). Under ``mkdocs serve`` no ``site_url`` is
+    derived, so the preview stays at ``http://127.0.0.1:8000/``. ``repo_url`` is deliberately not set: Material would
+    query the GitHub API from every page.
+    """
+    repo = str(config.extra.get("repository") or "").strip().strip("/")
+    if not repo:
+        return
+    if repo.count("/") != 1:
+        raise PluginError(f"extra.repository must be 'owner/name', got {repo!r}")
+    owner, name = repo.split("/")
+    config.extra["repository_url"] = f"https://github.com/{owner}/{name}"
+    if not config.site_url and S.command != "serve":
+        host = f"{owner.lower()}.github.io"
+        config.site_url = f"https://{host}/" if name.lower() == host else f"https://{host}/{name}/"
 
 
 def _provenance() -> dict:
@@ -190,6 +212,53 @@ def on_page_content(html_text, page, config, files):
         label = page.file.src_uri
         _fail(f"docs/{label}: {exc}")
         return html_text
+
+
+def _get_alternates(config):
+    # mkdocs-static-i18n assigns ``config.extra.alternate`` as an attribute, which Jinja reads before the item.
+    try:
+        return config.extra.alternate
+    except AttributeError:
+        return config.extra.get("alternate")
+
+
+def _set_alternates(config, alternates):
+    try:
+        config.extra.alternate = alternates
+    except AttributeError:
+        config.extra["alternate"] = alternates
+
+
+def on_page_context(context, page, config, nav):
+    """Language-selector links relative to the page, so one build works at a domain root and under ``/<repo>/``.
+
+    mkdocs-static-i18n (priority 50, before this) gives the home pages root-absolute links (``/en/``, or
+    ``/<repo>/en/`` with a ``site_url``); Material passes each through the ``url`` filter, which leaves absolute
+    paths alone and makes site-relative ones relative to the page.
+    """
+    alternates = _get_alternates(config)
+    if not alternates:
+        return context
+    base = urlsplit(config.site_url or "/").path
+    fixed = []
+    for alt in alternates:
+        alt = dict(alt)
+        link = alt.get("link", "")
+        if link.startswith(base) and not link.startswith("//"):
+            alt["link"] = link[len(base):] or "./"
+        elif link.startswith("/") and not link.startswith("//"):
+            alt["link"] = link.lstrip("/") or "./"
+        fixed.append(alt)
+    _set_alternates(config, fixed)
+    return context
+
+
+def on_template_context(context, template_name, config):
+    """The 404 page is served at any depth: its selector keeps the absolute home links built from ``site_url``."""
+    i18n = config.plugins.get("i18n")
+    if template_name == "404.html" and getattr(i18n, "extra_alternate", None):
+        _set_alternates(config, [dict(a) for a in i18n.extra_alternate])
+    return context
 
 
 @event_priority(-200)  # after mkdocs-static-i18n has built the other languages
