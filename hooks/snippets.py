@@ -28,9 +28,18 @@ if str(ROOT) not in sys.path:
 
 from sitegen.directives import Context, DirectiveError, expand, parse  # noqa: E402
 from sitegen.mathml import MathError, typeset  # noqa: E402
+from sitegen.parity import untranslated  # noqa: E402
 from sitegen.runner import Runner, SnippetError  # noqa: E402
 
 log = logging.getLogger("mkdocs.snippets")
+# Under `mkdocs serve` a failure is reported outside the "mkdocs" logger: strict mode would otherwise abort the
+# rebuild and the server would keep showing the previous (stale) pages. The page shows the error instead.
+serve_log = logging.getLogger("sitegen.serve")
+if not serve_log.handlers:
+    _h = logging.StreamHandler(sys.stderr)
+    _h.setFormatter(logging.Formatter("ERROR   -  %(message)s"))
+    serve_log.addHandler(_h)
+    serve_log.propagate = False
 
 
 class _Counter(logging.Handler):
@@ -131,6 +140,13 @@ def on_pre_build(config):
     S.counter = _Counter()
     logging.getLogger("mkdocs").addHandler(S.counter)
     docs = Path(config.docs_dir)
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and i18n.config.docs_structure == "folder":
+        # A page in one language only: i18n would copy it silently into the other language's tree.
+        missing = untranslated(docs, _langs(config)[0],
+                               f"{docs.relative_to(S.root).as_posix()}/" if docs.is_relative_to(S.root) else "")
+        if missing:
+            _fail("\n".join(missing))
     embedded_by: dict[str, str] = {}
     for md in sorted(docs.rglob("*.md")):
         label = md.relative_to(S.root).as_posix() if md.is_relative_to(S.root) else str(md)
@@ -146,12 +162,12 @@ def on_pre_build(config):
     S.results, S.stats = results, stats
     S.failed = {name: str(err) for name, err in stats.errors.items()}
     for msg in S.failed.values():
-        log.error(msg)
+        serve_log.error(msg)
 
 
 def _fail(message: str):
     if S.command == "serve":
-        log.error(message)
+        serve_log.error(message)
     else:
         raise PluginError(message)
 
@@ -176,7 +192,7 @@ def on_files(files, config):
 
 
 def _error_box(message: str) -> str:
-    log.error(message)
+    serve_log.error(message)
     return (f'\n<div class="admonition failure"><p class="admonition-title">Snippet error</p>'
             f"<pre>{html.escape(message)}</pre></div>\n")
 
@@ -189,16 +205,7 @@ def on_page_markdown(markdown, page, config, files):
     results = dict(S.results)
     on_error = _error_box if S.command == "serve" else None
     ctx = Context(lang=lang, page_src=page.file.src_uri, page_label=label, results=results,
-                  figure_src=_figure_src(lang), on_error=on_error)
-    if S.failed:
-        # Directives of a failed snippet show the error (serve) instead of a stale result.
-        for d in parse(markdown):
-            if d.snippet in S.failed:
-                msg = f"{label}:{d.line}: {S.failed[d.snippet]}"
-                if on_error is None:
-                    raise PluginError(msg)
-                markdown = markdown.replace(markdown[d.start:d.end], on_error(msg), 1)
-                return markdown
+                  figure_src=_figure_src(lang), on_error=on_error, failed=S.failed)
     try:
         return expand(markdown, ctx)
     except DirectiveError as exc:
@@ -270,6 +277,7 @@ def on_post_build(config):
         log.info(S.stats.line())
     if S.command != "serve" and not S.failed:
         S.runner.prune(S.names) if _is_full_site(config) else None
+    _expand_search_index(config)
     if S.counter is not None:
         logging.getLogger("mkdocs").removeHandler(S.counter)
     if S.final_site_dir and config.site_dir != S.final_site_dir:
@@ -278,6 +286,18 @@ def on_post_build(config):
             return
         _move_into_place(config.site_dir, S.final_site_dir)
         config.site_dir = S.final_site_dir
+
+
+def _expand_search_index(config):
+    """Ukrainian word forms into the search index that i18n has just written for all languages (sitegen/search.py)."""
+    from sitegen.search import expand_index
+
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if index.exists():
+        langs, default = _langs(config)
+        r = expand_index(index, langs, default)
+        log.info(f"search: {r['forms']} Ukrainian word forms indexed; search_index.json "
+                 f"{r['before'] / 1000:.1f} kB -> {r['after'] / 1000:.1f} kB")
 
 
 def _is_full_site(config) -> bool:

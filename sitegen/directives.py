@@ -125,6 +125,7 @@ class Context:
     results: dict
     figure_src: Callable[[str, str, str], str]  # (snippet, figure, theme) -> src path relative to docs_dir
     on_error: Callable[[str], str] | None = None  # under `mkdocs serve`: render the error instead of raising
+    failed: dict = field(default_factory=dict)  # snippet -> error message; its directives show the error
 
 
 def _figure(d: Directive, r: dict, ctx: Context, where: str) -> str:
@@ -224,9 +225,9 @@ def expand(markdown: str, ctx: Context) -> str:
     for d in directives:
         where = f"{ctx.page_label}:{d.line}"
         try:
-            if d.kind != "source" and d.snippet not in ctx.results:
-                raise DirectiveError(f"{where}: unknown snippet {d.snippet!r} (no file snippets/{d.snippet}.py)")
-            if d.kind == "source" and d.snippet not in ctx.results:
+            if d.snippet in ctx.failed:
+                raise DirectiveError(f"{where}: {ctx.failed[d.snippet]}")
+            if d.snippet not in ctx.results:
                 raise DirectiveError(f"{where}: unknown snippet {d.snippet!r} (no file snippets/{d.snippet}.py)")
             text = _EXPANDERS[d.kind](d, ctx.results.get(d.snippet), ctx, where)
         except DirectiveError as exc:

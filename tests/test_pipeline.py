@@ -176,3 +176,39 @@ def test_real_site_builds_strictly_in_both_languages(built_site):
     assert '<html lang="uk"' in uk and '<html lang="en"' in en
     # Math is typeset at build time: MathML, no TeX delimiters, no math JavaScript.
     assert "<math" in uk and "\\(" not in uk and "mathjax" not in uk.lower() and "katex" not in uk.lower()
+
+
+def test_serve_shows_a_failing_snippet_on_the_page_and_keeps_running(mini):
+    """Under `mkdocs serve` a failure is logged and shown where the number would be; no stale value is shown."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    _setup(mini)
+    mini.snippet("t/bad", 'def compute():\n    raise ValueError("broken on purpose")\n')
+    mini.page("bad.md", "# Bad { #bad }\n\nValue: <!-- value t/bad:x -->\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(mini.cache))
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+                            cwd=mini.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, body = time.monotonic() + 120, None
+        while time.monotonic() < deadline and body is None:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/bad/", timeout=5).read().decode()
+            except OSError:
+                time.sleep(0.5)
+        assert body is not None, "mkdocs serve did not come up"
+        assert "Snippet error" in body and "broken on purpose" in body and "snippets/t/bad.py:2" in body
+        ok = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+        assert "1,500" in ok  # the other page still shows its numbers
+        assert proc.poll() is None, "the server must keep running"
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=30)[0]
+    assert "broken on purpose" in out
