@@ -94,7 +94,9 @@
   function show(v, lang) { // graph.py's show(): never print 0.9999999979 as a misleading "1"
     if (!isFinite(v)) return isNaN(v) ? "NaN" : (v < 0 ? MINUS : "") + "\u221e";
     var s = formatG(v, 4);
-    if (Number(s) !== v && Math.round(v) !== 0 && Math.abs(v - Math.round(v)) < 5e-4) s = formatG(v, 10);
+    if (Number(s) !== v && Math.abs(v) < 10 && Math.round(v) !== 0 && Math.abs(v - Math.round(v)) < 5e-4) {
+      s = formatG(v, 10);
+    }
     var m = /^(-?)([0-9.]+)(?:e([-+]\d+))?$/.exec(s);
     var out = (m[1] ? MINUS : "") + (lang === "uk" ? m[2].replace(".", ",") : m[2]);
     if (m[3] !== undefined && Number(m[3]) !== 0) {
@@ -123,18 +125,18 @@
 
   /* ---- layout of the graph (the same as the static figure of snippets/backprop/graph.py) ---------------------- */
   var POS = { w0: [0.0, 5.6], x0: [0.0, 4.4], w1: [0.0, 1.6], x1: [0.0, 0.4], a: [2.9, 5.0], b: [2.9, 1.0],
-    x: [5.4, 3.0], c: [7.8, 3.0], u: [10.2, 3.0], fork: [12.5, 3.0], n: [14.6, 5.0], d: [14.6, 1.0],
-    F: [17.1, 3.0], out: [20.0, 3.0] };
+    x: [5.6, 3.0], c: [8.45, 3.0], u: [11.3, 3.0], fork: [14.1, 3.0], n: [17.0, 5.0], d: [17.0, 1.0],
+    F: [19.9, 3.0], out: [22.7, 3.0] };
   var RADIUS = 0.38;
   var NODE_TEXT = { a: "\u00b7", b: "\u00b7", x: "+", c: "\u00d72", u: "exp", n: "\u22121", d: "+1", F: "\u00f7" };
   // [from, to, forward value carried, gradient shown, bend point or null]
   var EDGES = [["w0", "a", "w0", "w0", [2.1, 5.6]], ["x0", "a", "x0", "x0", [2.1, 4.4]],
     ["w1", "b", "w1", "w1", [2.1, 1.6]], ["x1", "b", "x1", "x1", [2.1, 0.4]],
-    ["a", "x", "a", "a", [5.4, 5.0]], ["b", "x", "b", "b", [5.4, 1.0]], ["x", "c", "x", "x", null],
-    ["c", "u", "c", "c", null], ["u", "fork", "u", "u", null], ["fork", "n", "u", "u_via_n", [12.5, 5.0]],
-    ["fork", "d", "u", "u_via_d", [12.5, 1.0]], ["n", "F", "n", "n", [17.1, 5.0]],
-    ["d", "F", "d", "d", [17.1, 1.0]], ["F", "out", "F", "F", null]];
-  var SCALE = 52, X0 = -0.8, Y1 = 6.5;
+    ["a", "x", "a", "a", [5.6, 5.0]], ["b", "x", "b", "b", [5.6, 1.0]], ["x", "c", "x", "x", null],
+    ["c", "u", "c", "c", null], ["u", "fork", "u", "u", null], ["fork", "n", "u", "u_via_n", [14.1, 5.0]],
+    ["fork", "d", "u", "u_via_d", [14.1, 1.0]], ["n", "F", "n", "n", [19.9, 5.0]],
+    ["d", "F", "d", "d", [19.9, 1.0]], ["F", "out", "F", "F", null]];
+  var SCALE = 52, X0 = -0.8, X1 = 23.3, Y1 = 6.5;
   function px(p) { return [((p[0] - X0) * SCALE).toFixed(1), ((Y1 - p[1]) * SCALE).toFixed(1)]; }
 
   function start(name) {
@@ -164,7 +166,7 @@
       var mid = px([(from[0] + to[0]) / 2, from[1]]);
       labels.push(el("text", { x: mid[0], y: Number(mid[1]) - 6, "class": "bp-fwd", "data-key": "fwd." + e[2],
         "text-anchor": "middle" }, svg));
-      labels.push(el("text", { x: mid[0], y: Number(mid[1]) + 17, "class": "bp-grad", "data-key": "grad." + e[3],
+      labels.push(el("text", { x: mid[0], y: Number(mid[1]) + 20, "class": "bp-grad", "data-key": "grad." + e[3],
         "text-anchor": "middle" }, svg));
     });
     Object.keys(NODE_TEXT).forEach(function (name) {
@@ -181,7 +183,7 @@
     el("circle", { cx: f[0], cy: f[1], r: 4, "class": "bp-fork" }, svg);
     var o = px(POS.out);
     el("text", { x: Number(o[0]) + 5, y: o[1], "class": "bp-var", "dominant-baseline": "central" }, svg, "F");
-    var l1 = px([-0.7, -0.85]), l2 = px([-0.7, -1.4]), l3 = px([10.0, -0.85]);
+    var l1 = px([-0.7, -0.85]), l2 = px([-0.7, -1.4]), l3 = px([12.0, -0.85]);
     el("text", { x: l1[0], y: l1[1], "class": "bp-fwd bp-legend" }, svg, S.t.legendFwd);
     el("text", { x: l2[0], y: l2[1], "class": "bp-grad bp-legend" }, svg, S.t.legendGrad);
     el("text", { x: l3[0], y: l3[1], "class": "bp-legend bp-plain" }, svg, S.t.legendFork);
@@ -274,7 +276,7 @@
     var reset = html("button", { type: "button", "class": "md-button bp-explorer__reset" }, form, S.t.reset);
 
     var figure = html("div", { "class": "bp-explorer__graph" }, root);
-    var svg = el("svg", { viewBox: "0 0 " + ((20.5 - X0) * SCALE) + " " + ((6.5 + 1.7) * SCALE),
+    var svg = el("svg", { viewBox: "0 0 " + ((X1 - X0) * SCALE) + " " + ((6.5 + 1.7) * SCALE),
       role: "group", "aria-label": S.t.title, "class": "bp-graph-svg" }, figure);
     var defs = el("defs", {}, svg);
     var marker = el("marker", { id: "bp-arrow-" + S.id, viewBox: "0 0 10 10", refX: "10", refY: "5",
