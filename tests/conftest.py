@@ -154,3 +154,16 @@ def chromium_path() -> str:
             pytest.fail("Debian's chromium is missing in CI: ./dev test installs it; browser tests never skip in CI")
         pytest.skip("chromium not installed (run ./dev test, which installs it)")
     return path
+
+
+@pytest.fixture(scope="session")
+def chromium(chromium_path):
+    """The one Chromium of the test session (Playwright's sync API allows one instance per thread at a time)."""
+    from playwright.sync_api import sync_playwright
+
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=args, headless=True)
+        yield browser
+        browser.close()

@@ -1,0 +1,537 @@
+"""Build-performance benchmark, run by hand on the machine whose figures you want (not part of ``./dev test``).
+
+    .venv/bin/python bench/bench.py                 # everything, prints Markdown tables
+    .venv/bin/python bench/bench.py --write-readme  # … and replaces the "Performance" table in README.md
+    .venv/bin/python bench/bench.py --quick         # scale test with N = 1, 10 only, one live-reload sample
+    .venv/bin/python bench/bench.py --worktree      # benchmark the working tree instead of the committed HEAD
+
+Everything happens in temporary copies of the project (``git archive HEAD`` by default), each with its own snippet
+cache (``SNIPPETS_CACHE_DIR``): ``docs/``, ``site/`` and ``.cache/`` of the repository are never touched.
+
+Measured (targets from issue 7 in brackets):
+
+1. builds — cold (empty cache) [executes every snippet once], warm (nothing changed) [≤ 0.35 × cold], prose-only
+   edit [executes nothing], one-snippet edit [executes exactly that one]: wall time, the hook's summary line,
+   peak RSS of the build and its snippet children (``getrusage(RUSAGE_CHILDREN)`` of a wrapper process);
+2. first-load weight of every page as Chromium loads it (sum of response bodies by type: HTML, CSS, JS, images,
+   fonts, search index, other) vs a stock Material page with the same theme settings and an empty body
+   [topic page ≤ 1.5 × stock + its own figures]; total site size; each SVG figure [≤ 60 KB];
+3. scale — N synthetic pages (both languages) each with its own tiny snippet: cold and warm time per page
+   [flat in N], snippets executed by the warm build [0];
+4. live reload — ``mkdocs serve --livereload``, a page open in Chromium, a prose edit: time until the browser shows
+   the new text [< 2 s], and snippets executed by that rebuild [0].
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+SUMMARY = re.compile(r"snippets: (\d+) total, (\d+) executed, (\d+) cached, ([\d.]+) s")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+SVG_LIMIT = 60 * 1024
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+# Runs one command and reports its wall time and the peak RSS of it and every descendant it reaped.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - t
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"rc": p.returncode, "wall": wall, "rss_kb": rss, "out": p.stdout + p.stderr}))
+"""
+
+
+# -- project copies and builds ------------------------------------------------------------------------------------
+def copy_project(dest: Path, worktree: bool) -> Path:
+    dest.mkdir(parents=True)
+    if worktree:
+        skip = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", "site.staging", ".cache",
+                                      "__pycache__", ".pytest_cache")
+        for item in ROOT.iterdir():
+            if item.name in {".git", ".venv", "node_modules", "site", "site.staging", ".cache", ".pytest_cache"}:
+                continue
+            (shutil.copytree(item, dest / item.name, ignore=skip) if item.is_dir() else shutil.copy2(item, dest))
+    else:
+        archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, capture_output=True,
+                                 check=True).stdout
+        tar = dest / ".head.tar"
+        tar.write_bytes(archive)
+        with tarfile.open(tar) as tf:
+            tf.extractall(dest, filter="data")
+        tar.unlink()
+    return dest
+
+
+@dataclass
+class BuildResult:
+    label: str
+    wall: float
+    rss_mb: float
+    total: int
+    executed: int
+    cached: int
+    snippet_s: float
+    output: str
+    warnings: int = 0
+
+
+def build(project: Path, site: Path, cache: Path, label: str) -> BuildResult:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(cache), SOURCE_DATE_EPOCH="1700000000")
+    # Not --strict: a broken link in a work-in-progress page must not stop a measurement; warnings are counted.
+    cmd = [PY, "-c", _WRAPPER, PY, "-m", "mkdocs", "build", "--no-strict", "-d", str(site)]
+    proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, check=True)
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    if data["rc"] != 0:
+        raise SystemExit(f"build '{label}' failed in {project}:\n{data['out'][-4000:]}")
+    found = SUMMARY.findall(data["out"])
+    if not found:
+        raise SystemExit(f"build '{label}': no 'snippets: …' summary line in:\n{data['out'][-3000:]}")
+    total, executed, cached, secs = found[-1]
+    warnings = len(re.findall(r"^WARNING", data["out"], flags=re.M))
+    return BuildResult(label, data["wall"], data["rss_kb"] / 1024, int(total), int(executed), int(cached),
+                       float(secs), data["out"], warnings)
+
+
+def first_snippet(project: Path) -> str:
+    """A snippet the site embeds (the first in name order), for the one-snippet edit."""
+    names = set()
+    for md in (project / "docs").rglob("*.md"):
+        names.update(re.findall(r"<!--\s*(?:value|table|figure|output|source)\s+([\w/]+)", md.read_text()))
+    names = sorted(n for n in names if (project / "snippets" / f"{n}.py").is_file())
+    if not names:
+        raise SystemExit("no page embeds a snippet")
+    return names[0]
+
+
+def prose_edit(project: Path, marker: str) -> Path:
+    """Append a paragraph to the home page in both languages (no directive involved)."""
+    for lang in ("uk", "en"):
+        md = project / "docs" / lang / "index.md"
+        md.write_text(md.read_text() + f"\n\n{marker}\n")
+    return project / "docs" / "uk" / "index.md"
+
+
+def bench_builds(project: Path, tmp: Path) -> list[BuildResult]:
+    cache, site = tmp / "cache-builds", tmp / "site-builds"
+    results = [build(project, site, cache, "cold (empty cache)"),
+               build(project, site, cache, "warm (nothing changed)")]
+    prose_edit(project, "A prose-only edit made by the benchmark.")
+    results.append(build(project, site, cache, "prose-only edit"))
+    name = first_snippet(project)
+    snippet = project / "snippets" / f"{name}.py"
+    snippet.write_text(snippet.read_text() + "\n# an edit made by the benchmark\n")
+    results.append(build(project, site, cache, f"one-snippet edit ({name})"))
+    return results
+
+
+# -- page weight in Chromium --------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_dir(directory: Path):
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def kind_of(url: str, resource_type: str) -> str:
+    path = url.split("?", 1)[0]
+    if path.endswith("search_index.json"):
+        return "search"
+    if resource_type == "document":
+        return "html"
+    if resource_type == "stylesheet" or path.endswith(".css"):
+        return "css"
+    if resource_type == "script" or path.endswith(".js"):
+        return "js"
+    if resource_type == "font" or path.endswith((".woff", ".woff2", ".ttf", ".otf")):
+        return "fonts"
+    if resource_type == "image" or path.endswith((".svg", ".png", ".jpg", ".webp", ".ico")):
+        return "images"
+    return "other"
+
+
+KINDS = ["html", "css", "js", "images", "fonts", "search", "other"]
+
+
+def page_weights(browser, base: str, paths: list[str]) -> dict[str, dict]:
+    """First load of each page in a fresh context (empty cache): bytes by kind, figure bytes, foreign requests."""
+    out = {}
+    for path in paths:
+        context = browser.new_context()
+        page = context.new_page()
+        seen: dict[str, tuple[str, int]] = {}
+        foreign: list[str] = []
+
+        def on_response(resp):
+            if not resp.url.startswith(base):
+                foreign.append(resp.url)
+                return
+            try:
+                size = len(resp.body())
+            except Exception:  # redirects and aborted requests have no body
+                size = 0
+            seen[resp.url] = (kind_of(resp.url, resp.request.resource_type), size)
+
+        context.on("response", on_response)
+        page.goto(base + path, wait_until="networkidle")
+        page.wait_for_timeout(300)  # the search worker fetches its index after load
+        by_kind = {k: 0 for k in KINDS}
+        for kind, size in seen.values():
+            by_kind[kind] += size
+        figures = sum(size for url, (_, size) in seen.items() if "/_figures/" in url)
+        out[path] = {"kinds": by_kind, "total": sum(by_kind.values()), "figures": figures, "foreign": foreign}
+        context.close()
+    return out
+
+
+def stock_project(project: Path, dest: Path) -> Path:
+    """A stock Material site with the same theme settings as ours and one page with an empty body."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_constructor("!ENV", lambda loader, node: None)
+    cfg = yaml.load((project / "mkdocs.yml").read_text(), Loader=_Loader)
+    theme = dict(cfg["theme"])
+    theme.pop("custom_dir", None)  # stock: no overrides
+    (dest / "docs").mkdir(parents=True)
+    (dest / "docs" / "index.md").write_text("")
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump({"site_name": cfg["site_name"], "theme": theme,
+                                                      "plugins": ["search"]}, allow_unicode=True))
+    return dest
+
+
+def bench_weights(project: Path, tmp: Path, site: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    stock = stock_project(project, tmp / "stock")
+    subprocess.run([PY, "-m", "mkdocs", "build", "-q", "-d", str(tmp / "stock-site")], cwd=stock, check=True,
+                   env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    pages = sorted(p.relative_to(site).parent.as_posix() + "/" for p in site.rglob("index.html"))
+    pages = ["" if p == "./" else p for p in pages]
+    srv, base = serve_dir(site)
+    srv2, base2 = serve_dir(tmp / "stock-site")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            weights = page_weights(browser, base, pages)
+            stock_w = page_weights(browser, base2, [""])[""]
+            browser.close()
+    finally:
+        srv.shutdown()
+        srv2.shutdown()
+    return {"pages": weights, "stock": stock_w}
+
+
+def site_sizes(site: Path) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    svgs = sorted((p.relative_to(site).as_posix(), p.stat().st_size) for p in files
+                  if p.suffix == ".svg" and "_figures" in p.parts)
+    return {"bytes": sum(p.stat().st_size for p in files), "files": len(files), "svgs": svgs}
+
+
+# -- scale --------------------------------------------------------------------------------------------------------
+SYNTH_SNIPPET = '''\
+"""Synthetic snippet {i} for the benchmark's scale test."""
+from sitegen.snippet import Table
+
+LABELS = {{"uk": {{"x": "крок", "y": "значення"}}, "en": {{"x": "step", "y": "value"}}}}
+
+
+def compute():
+    xs = list(range(1, 21))
+    return {{"n": {i}, "total": sum(x * {i} for x in xs), "ys": [x * x / {i} for x in xs]}}
+
+
+def tables(r, lang):
+    return {{"t": Table([LABELS[lang]["x"], LABELS[lang]["y"]], [[k, v] for k, v in enumerate(r["ys"][:5])],
+                        formats=[None, ".3f"])}}
+
+
+def figures(r, lang, theme):
+    import matplotlib.pyplot as plt
+    from sitegen.snippet import palette
+    fig, ax = plt.subplots(figsize=(4, 2.5))
+    ax.plot(r["ys"], color=palette(theme)["forward"])
+    ax.set_xlabel(LABELS[lang]["x"])
+    ax.set_ylabel(LABELS[lang]["y"])
+    return {{"f": fig}}
+'''
+
+SYNTH_PAGE = """\
+# {title} {i} {{ #synthetic }}
+
+## {h} {{ #values }}
+
+{para} <!-- value synth/s{i}:total --> ({para2} $n = $ <!-- value synth/s{i}:n -->).
+$$
+\\sum_{{x=1}}^{{20}} x \\cdot n = 210\\,n
+$$
+
+<!-- table synth/s{i}:t -->
+
+<!-- figure synth/s{i}:f alt="{alt}" caption="{alt}" -->
+"""
+
+
+def scale_project(project: Path, dest: Path, n: int) -> Path:
+    shutil.copytree(project, dest)
+    for lang in ("uk", "en"):
+        for md in (dest / "docs" / lang).glob("*.md"):
+            if md.name != "index.md":
+                md.unlink()
+    (dest / "snippets" / "synth").mkdir()
+    (dest / "snippets" / "synth" / "__init__.py").write_text("")
+    words = {"uk": dict(title="Сторінка", h="Числа", para="Сума дорівнює", para2="де", alt="Парабола"),
+             "en": dict(title="Page", h="Numbers", para="The sum is", para2="where", alt="A parabola")}
+    for i in range(1, n + 1):
+        (dest / "snippets" / "synth" / f"s{i}.py").write_text(SYNTH_SNIPPET.format(i=i))
+        for lang in ("uk", "en"):
+            (dest / "docs" / lang / f"synth-{i}.md").write_text(SYNTH_PAGE.format(i=i, **words[lang]))
+    cfg = dest / "mkdocs.yml"
+    text = re.sub(r"^nav:\n(?:[ \t-].*\n|\n)*", "", cfg.read_text(), flags=re.M)  # every page, no nav
+    cfg.write_text(text)
+    return dest
+
+
+def bench_scale(project: Path, tmp: Path, sizes: list[int]) -> list[dict]:
+    rows = []
+    for n in sizes:
+        proj = scale_project(project, tmp / f"scale-{n}", n)
+        cache, site = tmp / f"scale-cache-{n}", tmp / f"scale-site-{n}"
+        cold = build(proj, site, cache, f"scale {n} cold")
+        warm = build(proj, site, cache, f"scale {n} warm")
+        pages = 2 * (n + 1)
+        rows.append({"n": n, "pages": pages, "cold": cold, "warm": warm})
+        print(f"  scale N={n}: cold {cold.wall:.1f} s, warm {warm.wall:.1f} s", file=sys.stderr)
+    return rows
+
+
+# -- live reload --------------------------------------------------------------------------------------------------
+def wait_http(url: str, deadline: float):
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"mkdocs serve did not answer {url}")
+
+
+def bench_livereload(project: Path, tmp: Path, samples: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    cache = tmp / "cache-builds"  # warm from bench_builds
+    log_path = tmp / "serve.log"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(cache))
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+                                  cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+    latencies = []
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_http(url, time.monotonic() + 300)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url, wait_until="load")
+            page.wait_for_timeout(1000)  # the live-reload script starts polling
+            for k in range(samples):
+                marker = f"Live reload sample {k} {time.time_ns()}"
+                before = log_path.read_text().count("snippets:")
+                t0 = time.perf_counter()
+                prose_edit(project, marker)
+                page.wait_for_function("m => document.body && document.body.innerText.includes(m)", arg=marker,
+                                       timeout=120_000, polling=20)
+                latencies.append(time.perf_counter() - t0)
+                deadline = time.monotonic() + 60
+                while log_path.read_text().count("snippets:") <= before and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                page.wait_for_timeout(1500)  # let the server settle before the next edit
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    summaries = SUMMARY.findall(log_path.read_text())
+    executed_after_start = [int(s[1]) for s in summaries[1:]]
+    return {"latencies": latencies, "executed": executed_after_start}
+
+
+# -- report -------------------------------------------------------------------------------------------------------
+def machine_label() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f", {kb / 1024 ** 2:.0f} GiB RAM"
+    except (OSError, AttributeError):
+        pass
+    return (f"{os.cpu_count()} cores (`nproc` = {len(os.sched_getaffinity(0))}), {cpu}{mem}, "
+            f"Python {platform.python_version()}, {dt.date.today().isoformat()}")
+
+
+def ok(flag: bool) -> str:
+    return "✅" if flag else "❌"
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:,.1f} KB"
+
+
+def report(builds, weights, sizes, scale, live, commit: str) -> str:
+    cold, warm, prose, one = builds
+    lines = [f"Machine: {machine_label()}; commit `{commit}`.", "",
+             "| build | wall time | snippets (total / executed / cached) | snippet time | peak RSS | target |",
+             "| --- | ---: | --- | ---: | ---: | --- |"]
+    targets = [
+        (cold, f"every snippet executed once {ok(cold.executed == cold.total)}"),
+        (warm, f"≤ 0.35 × cold = {0.35 * cold.wall:.1f} s {ok(warm.wall <= 0.35 * cold.wall)} "
+               f"({warm.wall / cold.wall:.2f} × cold)"),
+        (prose, f"0 executed {ok(prose.executed == 0)}"),
+        (one, f"1 executed {ok(one.executed == 1)}"),
+    ]
+    for b, target in targets:
+        lines.append(f"| {b.label} | {b.wall:.1f} s | {b.total} / {b.executed} / {b.cached} | {b.snippet_s:.1f} s "
+                     f"| {b.rss_mb:,.0f} MB | {target} |")
+    floor = cold.snippet_s + warm.wall
+    if cold.warnings:
+        lines += ["", f"(The measured tree had {cold.warnings} build warning(s); `--strict` would have stopped it.)"]
+    lines += ["", f"Floor estimate (snippets once + a warm render of both languages): {floor:.1f} s; the cold build "
+                  f"is {cold.wall / floor:.2f} × that.", ""]
+    stock = weights["stock"]
+    lines += [f"First load in Chromium (fresh context, bytes of response bodies). Stock Material page with the same "
+              f"theme settings and an empty body: **{kb(stock['total'])}**; allowance per page = 1.5 × stock + "
+              f"the page's own figures.", "",
+              "| page | " + " | ".join(KINDS) + " | total | own figures | allowance | |",
+              "| --- |" + " ---: |" * (len(KINDS) + 3) + " --- |"]
+    for path, w in [("(stock Material)", stock)] + sorted(weights["pages"].items()):
+        allowance = 1.5 * stock["total"] + w["figures"]
+        status = "" if path == "(stock Material)" else ok(w["total"] <= allowance and not w["foreign"])
+        lines.append(f"| `/{path}` | " + " | ".join(kb(w["kinds"][k]) for k in KINDS) +
+                     f" | **{kb(w['total'])}** | {kb(w['figures'])} | "
+                     f"{'' if not status else kb(allowance)} | {status} |")
+    foreign = sorted({u for w in weights["pages"].values() for u in w["foreign"]})
+    lines += ["", f"Requests to other hosts: {len(foreign)}{' ' + ', '.join(foreign[:5]) if foreign else ''}.", ""]
+    big = [s for s in sizes["svgs"] if s[1] > SVG_LIMIT]
+    largest = sorted(sizes["svgs"], key=lambda s: -s[1])
+    lines += [f"Site: {sizes['bytes'] / 1024 ** 2:.1f} MB in {sizes['files']} files. SVG figures: "
+              f"{len(sizes['svgs'])}, largest {kb(largest[0][1]) if largest else '–'}; over 60 KB: "
+              f"{len(big)} {ok(not big)}.", "",
+              "| figure | size | ≤ 60 KB |", "| --- | ---: | --- |"]
+    for name, size in sizes["svgs"]:
+        lines.append(f"| `{name}` | {kb(size)} | {ok(size <= SVG_LIMIT)} |")
+    lines += ["", "Scale: N synthetic pages (×2 languages), each with its own tiny snippet (a value, a table, a "
+                  "figure in 2 languages × 2 themes); the home page is kept.", "",
+              "| N | pages | cold | cold per page | warm | warm per page | warm executed |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in scale:
+        lines.append(f"| {r['n']} | {r['pages']} | {r['cold'].wall:.1f} s | {r['cold'].wall / r['pages']:.2f} s "
+                     f"| {r['warm'].wall:.1f} s | {r['warm'].wall / r['pages']:.2f} s | {r['warm'].executed} |")
+    lat = live["latencies"]
+    if lat:
+        med = statistics.median(lat)
+        lines += ["", f"Live reload (`mkdocs serve --livereload`, prose edit of the home page, Chromium): median "
+                      f"**{med:.2f} s** over {len(lat)} edits (min {min(lat):.2f} s, max {max(lat):.2f} s), target "
+                      f"< 2 s {ok(med < 2)}; snippets executed by those rebuilds: {live['executed']} "
+                      f"{ok(all(e == 0 for e in live['executed']))}."]
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(table: str):
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    if README_START not in text:
+        raise SystemExit(f"README.md has no {README_START} … {README_END} markers")
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--worktree", action="store_true", help="copy the working tree instead of git HEAD")
+    ap.add_argument("--quick", action="store_true", help="scale N = 1, 10 and one live-reload sample")
+    ap.add_argument("--scale", default=None, help="comma-separated N values (default 1,10,50)")
+    ap.add_argument("--write-readme", action="store_true", help="write the tables into README.md")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = ap.parse_args(argv)
+    sizes_n = [int(x) for x in (args.scale or ("1,10" if args.quick else "1,10,50")).split(",")]
+    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip() + (" + working tree" if args.worktree else "")
+    tmp = Path(tempfile.mkdtemp(prefix="dlbench-"))
+    try:
+        t0 = time.perf_counter()
+        project = copy_project(tmp / "project", args.worktree)
+        step = lambda s: print(f"[{time.perf_counter() - t0:6.1f} s] {s}", file=sys.stderr)  # noqa: E731
+        step("builds: cold, warm, prose edit, snippet edit")
+        builds = bench_builds(project, tmp)
+        step("page weights in Chromium")
+        weights = bench_weights(project, tmp, tmp / "site-builds")
+        sizes = site_sizes(tmp / "site-builds")
+        step(f"scale N = {sizes_n}")
+        scale = bench_scale(project, tmp, sizes_n)
+        step("live reload")
+        live = bench_livereload(project, tmp, 1 if args.quick else 5)
+        step("done")
+        table = report(builds, weights, sizes, scale, live, commit)
+        print(table)
+        if args.write_readme:
+            write_readme(table)
+            print("README.md updated", file=sys.stderr)
+    finally:
+        if args.keep:
+            print(f"kept {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
