@@ -51,20 +51,20 @@ LABELS = {
 
 # Where the nodes sit (data units) and what they show.
 POS = {"w0": (0.0, 5.6), "x0": (0.0, 4.4), "w1": (0.0, 1.6), "x1": (0.0, 0.4),
-       "a": (2.9, 5.0), "b": (2.9, 1.0), "x": (5.4, 3.0), "c": (7.8, 3.0), "u": (10.2, 3.0), "fork": (12.5, 3.0),
-       "n": (14.6, 5.0), "d": (14.6, 1.0), "F": (17.1, 3.0), "out": (20.0, 3.0)}
+       "a": (3.3, 5.0), "b": (3.3, 1.0), "x": (6.1, 3.0), "c": (8.8, 3.0), "u": (11.5, 3.0), "fork": (13.5, 3.0),
+       "n": (15.6, 5.0), "d": (15.6, 1.0), "F": (17.5, 3.0), "out": (19.3, 3.0)}
 RADIUS = 0.38
 NODE_TEXT = {"a": "·", "b": "·", "x": "+", "c": "×2", "u": "exp", "n": "−1", "d": "+1", "F": "÷"}
 INPUT_TEXT = {"w0": "w₀", "x0": "x₀", "w1": "w₁", "x1": "x₁"}
 # (from, to, value carried, gradient shown, bend): an edge runs horizontally from its source to the bend point
 # and carries its labels there, then goes straight into its target. The gradient on a branch edge is that
 # branch's share.
-EDGES = [("w0", "a", "w0", "w0", (2.1, 5.6)), ("x0", "a", "x0", "x0", (2.1, 4.4)),
-         ("w1", "b", "w1", "w1", (2.1, 1.6)), ("x1", "b", "x1", "x1", (2.1, 0.4)),
-         ("a", "x", "a", "a", (5.4, 5.0)), ("b", "x", "b", "b", (5.4, 1.0)), ("x", "c", "x", "x", None),
-         ("c", "u", "c", "c", None), ("u", "fork", "u", "u", None), ("fork", "n", "u", "u_via_n", (12.5, 5.0)),
-         ("fork", "d", "u", "u_via_d", (12.5, 1.0)), ("n", "F", "n", "n", (17.1, 5.0)),
-         ("d", "F", "d", "d", (17.1, 1.0)), ("F", "out", "F", "F", None)]
+EDGES = [("w0", "a", "w0", "w0", (2.5, 5.6)), ("x0", "a", "x0", "x0", (2.5, 4.4)),
+         ("w1", "b", "w1", "w1", (2.5, 1.6)), ("x1", "b", "x1", "x1", (2.5, 0.4)),
+         ("a", "x", "a", "a", (6.1, 5.0)), ("b", "x", "b", "b", (6.1, 1.0)), ("x", "c", "x", "x", None),
+         ("c", "u", "c", "c", None), ("u", "fork", "u", "u", None), ("fork", "n", "u", "u_via_n", (13.5, 5.0)),
+         ("fork", "d", "u", "u_via_d", (13.5, 1.0)), ("n", "F", "n", "n", (17.5, 5.0)),
+         ("d", "F", "d", "d", (17.5, 1.0)), ("F", "out", "F", "F", None)]
 # Rows of the node table, in backward order: node value, input value, local-gradient key, its formula.
 ROWS = [("F", "n", "F/n", r"$1/d$"), ("F", "d", "F/d", r"$-n/d^2$"), ("n", "u", "n/u", r"$1$"),
         ("d", "u", "d/u", r"$1$"), ("u", "c", "u/c", r"$e^{c} = u$"), ("c", "x", "c/x", r"$2$"),
@@ -85,6 +85,12 @@ def show(v: float, lang: str, target: str = "text") -> str:
     if float(format(v, spec)) != v and round(v) != 0 and abs(v - round(v)) < 5e-4:
         spec = ".10g"
     return fmt(v, spec, lang, target=target)
+
+
+def show_short(v: float, lang: str) -> str:
+    """For the figure: three significant digits; a value that only rounds to an integer is marked with ≈."""
+    text = fmt(v, ".3g", lang, target="text")
+    return "≈" + text if float(format(v, ".3g")) != v and round(v) != 0 and abs(v - round(v)) < 5e-3 else text
 
 
 def _point(p: dict) -> dict:
@@ -158,9 +164,9 @@ def tables(r: dict, lang: str) -> dict:
 
 def _figure(m: dict, lang: str, theme: str, title_key: str):
     p = palette(theme)
-    fig, ax = plt.subplots(figsize=(12.4, 4.6))
-    ax.set_xlim(-0.8, 20.5)
-    ax.set_ylim(-1.7, 6.5)
+    fig, ax = plt.subplots(figsize=(10.4, 4.4))
+    ax.set_xlim(-0.9, 20.0)
+    ax.set_ylim(-2.3, 6.4)
     ax.axis("off")
 
     def start(name):  # where an edge leaves its source, going right
@@ -195,10 +201,10 @@ def _figure(m: dict, lang: str, theme: str, title_key: str):
                         arrowprops=dict(arrowstyle="-|>", color=p["muted"], lw=1.2, shrinkA=0, shrinkB=0))
         mx, my = (label_from[0] + label_to[0]) / 2, label_from[1]
         grad = m["branch"][g] if g.startswith("u_via") else m["grad"][g]
-        ax.annotate(show(m["fwd"][val], lang), (mx, my), xytext=(0, 3), textcoords="offset points", ha="center",
-                    va="bottom", color=p["forward"], fontsize=9)
-        ax.annotate(f"[{show(grad, lang)}]", (mx, my), xytext=(0, -3), textcoords="offset points", ha="center",
-                    va="top", color=p["backward"], fontsize=9, style="italic")
+        ax.annotate(show_short(m["fwd"][val], lang), (mx, my), xytext=(0, 3), textcoords="offset points",
+                    ha="center", va="bottom", color=p["forward"], fontsize=9.5)
+        ax.annotate(f"[{show_short(grad, lang)}]", (mx, my), xytext=(0, -3), textcoords="offset points",
+                    ha="center", va="top", color=p["backward"], fontsize=9.5, style="italic")
     for name, text in NODE_TEXT.items():
         ax.add_patch(plt.Circle(POS[name], RADIUS, facecolor="none", edgecolor=p["fg"], lw=1.3))
         ax.text(*POS[name], text, ha="center", va="center", fontsize=18 if text == "·" else (11 if len(text) < 3 else 9.5),
@@ -207,10 +213,10 @@ def _figure(m: dict, lang: str, theme: str, title_key: str):
         ax.text(*POS[name], text, ha="right", va="center", fontsize=12, color=p["fg"])
     ax.plot(*POS["fork"], "o", color=p["fg"], ms=5)
     ax.text(POS["out"][0] + 0.1, POS["out"][1], "F", ha="left", va="center", fontsize=12, color=p["fg"])
-    ax.text(-0.7, -0.95, label(LABELS, lang, "legend_fwd"), color=p["forward"], fontsize=9, va="center")
-    ax.text(-0.7, -1.45, label(LABELS, lang, "legend_bwd"), color=p["backward"], fontsize=9, va="center",
+    ax.text(-0.8, -0.85, label(LABELS, lang, "legend_fwd"), color=p["forward"], fontsize=10, va="center")
+    ax.text(-0.8, -1.4, label(LABELS, lang, "legend_bwd"), color=p["backward"], fontsize=10, va="center",
             style="italic")
-    ax.text(10.0, -0.95, label(LABELS, lang, "legend_fork"), color=p["fg"], fontsize=9, va="center")
+    ax.text(-0.8, -1.95, label(LABELS, lang, "legend_fork"), color=p["fg"], fontsize=10, va="center")
     ax.set_title(label(LABELS, lang, title_key).format(x=show(m["fwd"]["x"], lang)), fontsize=11, loc="left")
     fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.01)
     return fig
