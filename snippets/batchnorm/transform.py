@@ -106,6 +106,8 @@ def compute() -> dict:
     # The page says: the same input gives a different output in eval mode after one step.
     gap = (y_train - y_eval).abs().max().item()
     assert gap > 1
+    # The third sample of feature 1 equals the batch mean: its output is β₁ = 0 (up to rounding).
+    assert abs(y_train[2, 0].item() - BETA[0]) < 1e-12
     # In train mode each feature of the output has mean β and (biased) standard deviation |γ| (up to ε).
     assert torch.allclose(y_train.mean(0), torch.tensor(BETA, dtype=torch.float64), atol=1e-12)
     assert torch.allclose(y_train.std(0, unbiased=False), torch.tensor(GAMMA, dtype=torch.float64), rtol=1e-5)

@@ -59,12 +59,14 @@ def make_net(seed: int = 0) -> nn.Sequential:
     )
 
 
+# --8<-- [start:enable]
 def enable_mc_dropout(model: nn.Module) -> None:
     """Eval mode everywhere (BatchNorm uses its running statistics), then Dropout alone back in train mode."""
     model.eval()
     for m in model.modules():
         if isinstance(m, nn.Dropout):
             m.train()
+# --8<-- [end:enable]
 
 
 def compute() -> dict:
@@ -113,11 +115,15 @@ def compute() -> dict:
     std_gap, std_data = std[in_gap].mean().item(), std[on_data].mean().item()
     # Claim of the page: the spread is larger inside the gap than over the training data (here > 1.3×).
     assert std_gap > 1.3 * std_data, (std_gap, std_data)
+    # ... and beyond both ends of the data (|x| > 4.5) it is larger still than over the data.
+    outside = g.abs() > 4.5
+    std_outside = std[outside].mean().item()
+    assert std_outside > 1.3 * std_data
     return {
         "p": P, "samples": SAMPLES, "n": N, "steps": STEPS, "train_mse": train_mse,
         "x": x[:, 0].tolist(), "y": y[:, 0].tolist(), "grid": g.tolist(),
         "mean": mean.tolist(), "std": std.tolist(),
-        "std_gap": std_gap, "std_data": std_data, "ratio": std_gap / std_data,
+        "std_gap": std_gap, "std_data": std_data, "std_outside": std_outside, "ratio": std_gap / std_data,
         "left": list(LEFT), "right": list(RIGHT),
         "bn_unchanged": bn_unchanged, "mc_passes_differ": mc_passes_differ,
         "eval_passes_equal": eval_passes_equal, "train_mode_moves_bn": train_mode_moves_bn,
