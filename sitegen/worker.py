@@ -23,9 +23,39 @@ def file_digest(path: str | os.PathLike) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+_OPENED: set[str] = set()
+
+
+def _track_opens(root: Path) -> None:
+    """Record every project file the snippet opens (``runpy`` of another script, a data file, …).
+
+    Imports are found in ``sys.modules``; files read in other ways are only visible through the ``open`` audit event.
+    """
+    prefix = str(root) + os.sep
+
+    def hook(event, args):
+        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+            try:
+                path = os.path.abspath(os.fsdecode(args[0]))
+            except (TypeError, ValueError):
+                return
+            if path.startswith(prefix):
+                _OPENED.add(path)
+
+    sys.addaudithook(hook)  # lives as long as this child process, which runs exactly one snippet
+
+
 def _project_deps(root: Path) -> dict[str, str]:
-    """Every project module this process imported, as ``relative path -> sha256``."""
+    """Every project file this process imported or opened, as ``relative path -> sha256``."""
     deps = {}
+    for f in sorted(_OPENED):
+        p = Path(f)
+        try:
+            rel = p.resolve().relative_to(root)
+        except ValueError:
+            continue
+        if rel.parts and rel.parts[0] in PROJECT_PREFIXES and p.is_file():
+            deps[rel.as_posix()] = file_digest(p)
     for mod in list(sys.modules.values()):
         f = getattr(mod, "__file__", None)
         if not f:
@@ -114,6 +144,7 @@ def _run(root: Path, name: str, langs: list[str], themes: list[str]) -> dict:
 def run_to_file(root: str, name: str, langs: list[str], themes: list[str], out_path: str) -> None:
     """Entry point of the child process: the result (or the error) is pickled to ``out_path``."""
     root_path = Path(root).resolve()
+    _track_opens(root_path)
     sys.path.insert(0, str(root_path))
     os.chdir(root_path)
     try:

@@ -212,3 +212,28 @@ def test_serve_shows_a_failing_snippet_on_the_page_and_keeps_running(mini):
         proc.terminate()
         out = proc.communicate(timeout=30)[0]
     assert "broken on purpose" in out
+
+
+def test_a_script_run_by_another_snippet_is_a_dependency(mini):
+    """Files a snippet reads without importing them (runpy, open) invalidate its cache entry too."""
+    _setup(mini)
+    mini.snippet("t/script", 'print("v1")\n')
+    mini.snippet("t/runner", COUNTING.format(depth=2) + """
+import contextlib, io, runpy
+from pathlib import Path
+
+def compute():
+    _mark("runner")
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        runpy.run_path(str(Path(__file__).with_name("script.py")))
+    return {"printed": buf.getvalue().strip()}
+""")
+    mini.page("r.md", "# R { #r }\n\nPrinted: <!-- value t/runner:printed -->\n")
+    assert mini.build().returncode == 0
+    mini.clear_runs()
+    mini.snippet("t/script", 'print("v2")\n')
+    again = mini.build()
+    assert again.returncode == 0, again.output
+    assert mini.runs() == ["runner"]
+    assert "Printed: v2" in (mini.site / "r" / "index.html").read_text()
