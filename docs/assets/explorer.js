@@ -273,7 +273,7 @@
         "aria-label": S.t.names[k] + ", " + S.t.slider, "data-var": k }, row);
       fields[k] = html("input", { type: "number", step: "any", id: id, "data-var": k, inputmode: "decimal" }, row);
     });
-    var reset = html("button", { type: "button", "class": "md-button bp-explorer__reset" }, form, S.t.reset);
+    var reset = html("button", { type: "button", "class": "bp-explorer__reset" }, form, S.t.reset);
 
     var figure = html("div", { "class": "bp-explorer__graph" }, root);
     var svg = el("svg", { viewBox: "0 0 " + ((X1 - X0) * SCALE) + " " + ((6.5 + 1.7) * SCALE),
