@@ -28,7 +28,6 @@ import torch.nn.functional as F
 from sitegen.snippet import Table, fmt, label, palette
 from snippets.batchnorm._spiral import mlp, spirals
 
-TIMEOUT = 60
 LRS = {"modest": 0.05, "high": 1.0}
 STEPS = 400
 BATCH = 64
