@@ -30,6 +30,7 @@ from sitegen.directives import Context, DirectiveError, expand, parse  # noqa: E
 from sitegen.mathml import MathError, typeset  # noqa: E402
 from sitegen.parity import untranslated  # noqa: E402
 from sitegen.runner import Runner, SnippetError  # noqa: E402
+from hooks import notebook_pages  # noqa: E402  (companion notebooks: pages, downloads, links)
 
 log = logging.getLogger("mkdocs.snippets")
 # Under `mkdocs serve` a failure is reported outside the "mkdocs" logger: strict mode would otherwise abort the
@@ -157,6 +158,8 @@ def on_pre_build(config):
             continue
         for d in directives:
             embedded_by.setdefault(d.snippet, f"{label}:{d.line}")
+    for name, where in notebook_pages.snippet_names(S.root).items():
+        embedded_by.setdefault(name, where)
     S.names = sorted(n for n in embedded_by if S.runner.exists(n))
     results, stats = S.runner.ensure(S.names, embedded_by, strict=S.command != "serve")
     S.results, S.stats = results, stats
@@ -188,7 +191,8 @@ def on_files(files, config):
                 f = File.generated(config, src, content=svg)
                 f.dest_uri = prefix + src.split("/", 1)[1]
                 files.append(f)
-    return files
+    return notebook_pages.add_files(files, config, S.root, lang, prefix, S.results,
+                                    S.root / ".cache" / "notebooks")
 
 
 def _error_box(message: str) -> str:
@@ -198,6 +202,8 @@ def _error_box(message: str) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        return markdown  # a notebook page: mkdocs-jupyter renders it; its "markdown" is the notebook's JSON
     lang = _current_lang(config)
     docs = Path(config.docs_dir)
     label = f"{docs.relative_to(S.root).as_posix()}/{page.file.src_uri}" if docs.is_relative_to(S.root) \
@@ -213,6 +219,9 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html_text, page, config, files):
+    lang = _current_lang(config)
+    prefix = "" if lang == _langs(config)[1] else f"{lang}/"
+    html_text = notebook_pages.page_html(html_text, page, config, S.root, lang, prefix)
     try:
         return typeset(html_text)
     except MathError as exc:

@@ -1,0 +1,142 @@
+"""The MkDocs side of the companion notebooks (``sitegen/notebooks.py`` holds the rest); called by ``snippets.py``.
+
+Why not let mkdocs-jupyter find the notebooks in ``docs/``: mkdocs-static-i18n (folder structure) rebuilds the file
+list after mkdocs-jupyter wrapped it, so a notebook under ``docs/<lang>/`` ends up an asset (mkdocs-static-i18n issue
+#198). Here, after i18n (``on_files`` at priority -150), each language gets for every topic
+
+- ``<lang>/notebooks/<topic>.ipynb``: the committed notebook with outputs filled from the build's snippet results
+  (nothing executes: mkdocs-jupyter's ``execute`` stays off), wrapped by mkdocs-jupyter itself into a page at
+  ``[en/]notebooks/<topic>/``;
+- the committed notebook, byte for byte, at ``[en/]notebooks/<topic>.ipynb`` for download.
+
+Topic pages and notebook pages get a links box (download, Open in Colab from ``extra.repository``) after their H1.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import tempfile
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from sitegen.directives import parse
+from sitegen.notebooks import (DEFAULT_REPOSITORY, LANGS, TOPICS, clean_html, colab_url, fill_outputs, heading_ids,
+                               insert_after_h1, links_html, notebook_path, read, remap_heading_ids, run_names)
+
+
+def snippet_names(root: Path) -> dict[str, str]:
+    """Every snippet a committed notebook shows -> the notebook that shows it (for error messages)."""
+    names: dict[str, str] = {}
+    for topic in TOPICS:
+        for lang in LANGS:
+            p = notebook_path(root, topic, lang)
+            if p.is_file():
+                for n in run_names(read(p)):
+                    names.setdefault(n, p.relative_to(root).as_posix())
+    return names
+
+
+def _alts(docs: Path, lang: str) -> dict[tuple[str, str], str]:
+    """Alt text of every figure the pages of ``lang`` embed: a notebook shows the same figure with the same words."""
+    alts = {}
+    for md in sorted((docs / lang).rglob("*.md")):
+        try:
+            directives = parse(md.read_text(encoding="utf-8"))
+        except Exception:  # noqa: BLE001 - the page's own build reports it
+            continue
+        for d in directives:
+            if d.kind == "figure" and isinstance(d.args.get("alt"), str):
+                alts.setdefault((d.snippet, d.output), d.args["alt"])
+    return alts
+
+
+def _write(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".ipynb")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def add_files(files, config, root: Path, lang: str, prefix: str, results: dict, cache_dir: Path):
+    """Add this language's notebook pages and downloads to ``files`` (after mkdocs-static-i18n)."""
+    import nbformat
+
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is None:
+        return files
+    alts = None
+    for topic in TOPICS:
+        committed = notebook_path(root, topic, lang)
+        if not committed.is_file():
+            continue
+        nb = read(committed)
+        if any(n not in results for n in run_names(nb)):
+            continue  # a failed snippet (mkdocs serve): the build already shows its error
+        if alts is None:
+            alts = _alts(Path(config.docs_dir), lang)
+        page_dir = f"{prefix}notebooks/{topic}/" if config.use_directory_urls else f"{prefix}notebooks/"
+
+        def figure_url(snippet, fig, theme, page_dir=page_dir):
+            return posixpath.relpath(f"{prefix}_figures/{snippet}/{fig}.{theme}.svg", page_dir.rstrip("/") or ".")
+
+        filled = fill_outputs(nb, results, lang, figure_url, lambda s, f: alts.get((s, f)))
+        rendered = cache_dir / lang / f"{topic}.ipynb"
+        _write(rendered, nbformat.writes(filled) + "\n")
+        page = File.generated(config, f"{lang}/notebooks/{topic}.ipynb", abs_src_path=str(rendered),
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        page = list(jupyter.on_files(Files([page]), config))[0]  # mkdocs-jupyter's own NotebookFile
+        page.abs_src_path = str(rendered)  # a cached_property of File: the wrapper would compute None from src_dir
+        page.dest_path = page_dir + ("index.html" if config.use_directory_urls else f"{topic}.html")
+        page.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, page.dest_path))
+        page.url = page_dir if config.use_directory_urls else page.dest_path
+        files.append(page)
+        download = File.generated(config, f"{lang}/notebooks/{topic}.download.ipynb",
+                                  content=committed.read_bytes())
+        download.dest_uri = f"{prefix}notebooks/{topic}.ipynb"
+        files.append(download)
+    return files
+
+
+def _topic_of(src_uri: str, lang: str) -> tuple[str, bool] | None:
+    """(topic, is the notebook page) for a topic page or a notebook page of ``lang``; None otherwise."""
+    rel = src_uri[len(lang) + 1:] if src_uri.startswith(f"{lang}/") else src_uri
+    for topic, spec in TOPICS.items():
+        if rel == spec["page"]:
+            return topic, False
+        if rel == f"notebooks/{topic}.ipynb":
+            return topic, True
+    return None
+
+
+def page_html(html_text: str, page, config, root: Path, lang: str, prefix: str) -> str:
+    """A notebook page without foreign scripts and with the shared heading ids; the links box on both kinds."""
+    found = _topic_of(page.file.src_uri, lang)
+    if found is None or not notebook_path(root, found[0], lang).is_file():
+        return html_text
+    topic, is_notebook = found
+    here = posixpath.dirname(page.file.dest_uri) or "."
+    download = posixpath.relpath(f"{prefix}notebooks/{topic}.ipynb", here)
+    repo = str(config.extra.get("repository") or DEFAULT_REPOSITORY).strip().strip("/")
+    colab = colab_url(repo, lang, topic)
+    if is_notebook:
+        html_text = clean_html(html_text)
+        html_text, mapping = remap_heading_ids(html_text, heading_ids(read(notebook_path(root, topic, lang))))
+        _remap_toc(page.toc, iter(heading_ids(read(notebook_path(root, topic, lang)))))
+        return insert_after_h1(html_text, links_html(lang, download, colab))
+    nb_page = posixpath.relpath(f"{prefix}notebooks/{topic}/", here) + "/" if config.use_directory_urls else \
+        posixpath.relpath(f"{prefix}notebooks/{topic}.html", here)
+    return insert_after_h1(html_text, links_html(lang, download, colab, nb_page))
+
+
+def _remap_toc(items, ids):
+    for item in items:
+        try:
+            item.id = next(ids)
+        except StopIteration:
+            return
+        _remap_toc(item.children, ids)

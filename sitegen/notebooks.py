@@ -1,0 +1,415 @@
+"""Companion notebooks: one per topic and language, generated from the topic's snippets; no MkDocs in here.
+
+A notebook is self-contained: its cells write the snippets (unchanged), their helpers and the two small ``sitegen``
+modules they import (``snippet``, ``numfmt``) into a folder ``dl_basics/`` next to it with ``%%writefile``, then run
+each snippet the way the build does (``compute()``, then its tables and figures in the notebook's language). So it
+runs anywhere ``requirements.txt`` is installed (Jupyter, Colab), and a reader sees and may edit every line.
+
+The committed notebooks (``notebooks/<lang>/<topic>.ipynb``) carry no outputs. The site renders a copy whose outputs
+are filled from the build's snippet results (:func:`fill_outputs`), so nothing is executed for the notebooks.
+
+>>> sorted(imports_of("from sitegen.snippet import Table\\nfrom snippets.backprop._graph import manual", "snippets/a/b.py"))
+['sitegen/snippet.py', 'snippets/backprop/_graph.py']
+>>> imports_of("from .numfmt import fmt", "sitegen/snippet.py")
+['sitegen/numfmt.py']
+>>> colab_url("owner/repo", "uk", "backprop")
+'https://colab.research.google.com/github/owner/repo/blob/main/notebooks/uk/backprop.ipynb'
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import html
+import posixpath
+import re
+from pathlib import Path
+
+import nbformat
+
+LANGS = ("uk", "en")
+LIB = "dl_basics"  # the folder the notebook writes its files into (relative to the notebook's working directory)
+META = "dl_basics"  # cell metadata key: {"run": "topic/name"} on the cells whose outputs the site fills
+DEFAULT_REPOSITORY = "example/dl-basics"
+
+# topic -> its page (docs/<lang>/<page>), titles, and the preferred order of its snippets (others follow by name).
+TOPICS = {
+    "backprop": {
+        "page": "backprop.md",
+        "title": {"uk": "Зворотне поширення помилки", "en": "Backpropagation"},
+        "order": ["homework_code", "graph", "mistakes", "corrected", "precision", "finite_diff"],
+    },
+    "batchnorm": {
+        "page": "batchnorm.md",
+        "title": {"uk": "Batch Normalization", "en": "Batch Normalization"},
+        "order": ["transform", "batch_of_one", "activations", "training"],
+    },
+    "dropout": {
+        "page": "dropout.md",
+        "title": {"uk": "Dropout", "en": "Dropout"},
+        "order": ["inverted", "mc_dropout"],
+    },
+    "conv": {
+        "page": "factorized-conv.md",
+        "title": {"uk": "Факторизовані згортки", "en": "Factorized convolutions"},
+        "order": ["homework", "costs", "equiv", "rank", "rf"],
+    },
+}
+
+# One heading per snippet in each language; a snippet missing here gets its name as heading.
+HEADINGS = {
+    "backprop/homework_code": {"uk": "Код домашнього завдання, як його здано", "en": "The homework's code as handed in"},
+    "backprop/graph": {"uk": "Граф: прямий і зворотний прохід", "en": "The graph: forward and backward"},
+    "backprop/mistakes": {"uk": "Що насправді обчислює кожен рядок", "en": "What each line really computes"},
+    "backprop/corrected": {"uk": "Виправлений код", "en": "The corrected code"},
+    "backprop/precision": {"uk": "Насичення і точність: float32 проти float64", "en": "Saturation and precision: float32 vs float64"},
+    "backprop/finite_diff": {"uk": "Скінченні різниці: вибір кроку h", "en": "Finite differences: choosing the step h"},
+    "batchnorm/transform": {"uk": "BatchNorm вручну і nn.BatchNorm1d", "en": "BatchNorm by hand and nn.BatchNorm1d"},
+    "batchnorm/batch_of_one": {"uk": "Пакет з одного прикладу", "en": "A batch of one"},
+    "batchnorm/activations": {"uk": "Що надходить до кожного ReLU", "en": "What reaches each ReLU"},
+    "batchnorm/training": {"uk": "Навчання з BN і без", "en": "Training with and without BN"},
+    "dropout/inverted": {"uk": "Інвертований dropout, виміряний", "en": "Inverted dropout, measured"},
+    "dropout/mc_dropout": {"uk": "Dropout Монте-Карло", "en": "Monte Carlo dropout"},
+    "conv/homework": {"uk": "Числа домашнього завдання, перераховані", "en": "The homework's numbers, recomputed"},
+    "conv/costs": {"uk": "Вартість замін згортки 7×7", "en": "Costs of the replacements for a 7×7 convolution"},
+    "conv/equiv": {"uk": "Еквівалентності, перевірені чисельно", "en": "Equivalences, checked numerically"},
+    "conv/rank": {"uk": "Сума k сепарабельних проходів", "en": "A sum of k separable passes"},
+    "conv/rf": {"uk": "Виміряне рецептивне поле", "en": "The measured receptive field"},
+}
+
+TEXT = {
+    "uk": {
+        "subtitle": "Зошит-супутник до сторінки сайту «Основи глибокого навчання: порахуймо ще раз».",
+        "intro": ("Кожне число, таблиця і рисунок на сторінці обчислені кодом нижче. Виконайте клітинки згори донизу: "
+                  f"перші записують файли у теку `{LIB}/` поруч із зошитом, далі кожен сніпет обчислює свої результати "
+                  "й показує таблиці та рисунки. Потрібні лише пакети з `requirements.txt` (у Colab вони вже є). "
+                  "Змініть код у клітинці `%%writefile`, виконайте її і наступну — побачите, що зміниться."),
+        "setup": "Підготовка",
+        "setup_text": ("Тека для файлів і функція `run()`, яка виконує сніпет так само, як збирання сайту: "
+                       "`compute()`, потім таблиці й рисунки мовою цього зошита."),
+        "helpers": "Допоміжні модулі",
+        "helpers_text": ("Форматування чисел (десяткова кома, знак мінус U+2212), таблиці й кольори — ті самі модулі, "
+                         "що їх імпортують сніпети сайту, а також спільний код сніпетів цієї теми."),
+        "figure": "Рисунок",
+    },
+    "en": {
+        "subtitle": "Companion notebook to a page of the site “Deep learning basics: let's compute it again”.",
+        "intro": ("Every number, table and figure on the page is computed by the code below. Run the cells top to "
+                  f"bottom: the first ones write files into the folder `{LIB}/` next to the notebook, then each "
+                  "snippet computes its results and shows its tables and figures. Only the packages of "
+                  "`requirements.txt` are needed (Colab has them). Edit the code of a `%%writefile` cell, run it and "
+                  "the next one, and see what changes."),
+        "setup": "Setup",
+        "setup_text": ("The folder for the files and `run()`, which runs a snippet the way the site's build does: "
+                       "`compute()`, then its tables and figures in this notebook's language."),
+        "helpers": "Helpers",
+        "helpers_text": ("Number formatting (decimal separator, U+2212 minus), tables and colours: the same modules "
+                         "the site's snippets import, and the code the snippets of this topic share."),
+        "figure": "Figure",
+    },
+}
+
+SETUP = '''\
+import contextlib, importlib, sys, traceback
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+LANG = {lang!r}
+LIB = Path({lib!r}).resolve()
+for package in {packages!r}:
+    (LIB / package).mkdir(parents=True, exist_ok=True)
+    (LIB / package / "__init__.py").touch()
+if str(LIB) not in sys.path:
+    sys.path.insert(0, str(LIB))
+
+
+def run(name):
+    """Run snippets/<name>.py as the site's build does; return what compute() returned."""
+    path = LIB / "snippets" / f"{{name}}.py"
+    source = path.read_text(encoding="utf-8")
+    for module in [m for m in sys.modules if m.split(".")[0] in ("snippets", "sitegen")]:
+        del sys.modules[module]  # always the files as they are now
+    importlib.invalidate_caches()
+    if "\\ndef compute(" not in "\\n" + source:  # a script: run as __main__, maybe raising on purpose
+        namespace = {{"__name__": "__main__", "__file__": str(path)}}
+        try:
+            exec(compile(source, str(path), "exec"), namespace)
+        except Exception as exc:
+            if type(exc).__name__ != namespace.get("EXPECT_EXCEPTION"):
+                raise
+            sys.stdout.flush()
+            print("".join(traceback.format_exception_only(type(exc), exc)).strip(), file=sys.stderr)
+        return None
+    from sitegen.snippet import rc_params
+
+    module = importlib.import_module("snippets." + name.replace("/", "."))
+    results = module.compute()
+    sys.stdout.flush()
+    if hasattr(module, "tables"):
+        for table in module.tables(results, LANG).values():
+            display(Markdown(table.to_markdown(LANG)))
+    if hasattr(module, "figures"):
+        with matplotlib.rc_context(rc_params("light")):
+            for figure in module.figures(results, LANG, "light").values():
+                display(figure)
+                plt.close(figure)
+    return results
+'''
+
+
+# -- what a topic needs ----------------------------------------------------------------------------------------
+def imports_of(source: str, rel: str, root: Path | None = None) -> list[str]:
+    """Project files (``sitegen/…``, ``snippets/…``) that ``source`` (the file ``rel``) imports.
+
+    With ``root``, ``from package import module`` counts too, and only files that exist are returned.
+    """
+    found = []
+    package = posixpath.dirname(rel).split("/")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            mods = [mod] + ([f"{mod}.{a.name}" for a in node.names] if root else [])
+        elif isinstance(node, ast.Import):
+            mods = [a.name for a in node.names]
+        else:
+            continue
+        for m in mods:
+            path = m.replace(".", "/") + ".py"
+            if m.split(".")[0] in ("sitegen", "snippets") and (root is None or (root / path).is_file()):
+                found.append(path)
+    return sorted(set(found))
+
+
+def _closure(root: Path, rels: list[str]) -> list[str]:
+    seen: list[str] = []
+    todo = list(rels)
+    while todo:
+        rel = todo.pop(0)
+        if rel in seen or not (root / rel).is_file():
+            continue
+        seen.append(rel)
+        todo.extend(imports_of((root / rel).read_text(encoding="utf-8"), rel, root))
+    return seen
+
+
+def snippets_of(root: Path, topic: str) -> list[str]:
+    """The topic's snippets in notebook order: the preferred order, the rest by name, each after its imports."""
+    base = root / "snippets" / topic
+    names = sorted(p.stem for p in base.glob("*.py") if not p.name.startswith("_"))
+    order = [n for n in TOPICS[topic]["order"] if n in names] + [n for n in names if n not in TOPICS[topic]["order"]]
+    placed: list[str] = []
+
+    def place(n, stack=()):
+        if n in placed or n in stack:
+            return
+        for dep in _closure(root, [f"snippets/{topic}/{n}.py"])[1:]:
+            d = Path(dep)
+            if d.parent.as_posix() == f"snippets/{topic}" and d.stem in names:
+                place(d.stem, stack + (n,))
+        placed.append(n)
+
+    for n in order:
+        place(n)
+    return [f"{topic}/{n}" for n in placed]
+
+
+def _heading(text: str, anchor: str):
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.metadata[META] = {"id": anchor}  # the heading's id on the site, the same in both languages
+    return cell
+
+
+def heading_ids(nb) -> list[str]:
+    """The site's ids of the notebook's headings, in order (one heading per marked markdown cell)."""
+    return [c.metadata[META]["id"] for c in nb.cells if c.cell_type == "markdown" and META in c.metadata]
+
+
+def _writefile(rel: str, source: str):
+    return nbformat.v4.new_code_cell(f"%%writefile {LIB}/{rel}\n{source.rstrip()}\n")
+
+
+def build_notebook(root: str | Path, topic: str, lang: str) -> nbformat.NotebookNode:
+    """The committed notebook of ``topic`` in ``lang`` (no outputs), from the snippets as they are now."""
+    root = Path(root)
+    t = TEXT[lang]
+    names = snippets_of(root, topic)
+    files = [f"snippets/{n}.py" for n in names]
+    needed = _closure(root, files)
+    helpers = [r for r in needed if r not in files]  # sitegen modules and `_helpers`, in import order
+    helpers.sort(key=lambda r: (not r.startswith("sitegen/"), r))
+    packages = sorted({posixpath.dirname(r) for r in needed if "/" in r} | {"sitegen", "snippets"})
+    cells = [
+        _heading(f"# {TOPICS[topic]['title'][lang]}\n\n{t['subtitle']}\n\n{t['intro']}", topic),
+        _heading(f"## {t['setup']}\n\n{t['setup_text']}", "setup"),
+        nbformat.v4.new_code_cell(SETUP.format(lang=lang, lib=LIB, packages=packages).rstrip() + "\n"),
+        _heading(f"## {t['helpers']}\n\n{t['helpers_text']}", "helpers"),
+    ]
+    cells += [_writefile(r, (root / r).read_text(encoding="utf-8")) for r in helpers]
+    for name, rel in zip(names, files):
+        heading = HEADINGS.get(name, {}).get(lang, name)
+        cells.append(_heading(f"## {heading}\n\n`snippets/{name}.py`", name.split("/")[-1].replace("_", "-")))
+        cells.append(_writefile(rel, (root / rel).read_text(encoding="utf-8")))
+        var = "r_" + name.split("/")[-1]
+        run = nbformat.v4.new_code_cell(f"{var} = run({name!r})")
+        run.metadata[META] = {"run": name}
+        cells.append(run)
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+        META: {"topic": topic, "lang": lang},
+    })
+    for i, cell in enumerate(nb.cells):  # stable ids: a regenerated notebook is byte-identical
+        cell["id"] = f"{topic}-{i:02d}"
+    return nb
+
+
+def dumps(nb: nbformat.NotebookNode) -> str:
+    return nbformat.writes(nb) + "\n"
+
+
+def notebook_path(root: str | Path, topic: str, lang: str) -> Path:
+    return Path(root) / "notebooks" / lang / f"{topic}.ipynb"
+
+
+def run_names(nb) -> list[str]:
+    """The snippets whose results a notebook shows."""
+    return [c.metadata[META]["run"] for c in nb.cells if c.cell_type == "code" and META in c.metadata]
+
+
+def colab_url(repository: str, lang: str, topic: str, branch: str = "main") -> str:
+    return f"https://colab.research.google.com/github/{repository}/blob/{branch}/notebooks/{lang}/{topic}.ipynb"
+
+
+# -- the site's rendered copy ----------------------------------------------------------------------------------
+def _table_html(markdown_table: str) -> str:
+    import markdown
+
+    return markdown.markdown(markdown_table, extensions=["tables", "pymdownx.arithmatex"],
+                             extension_configs={"pymdownx.arithmatex": {"generic": True}})
+
+
+def fill_outputs(nb, results: dict, lang: str, figure_url, alt_of) -> nbformat.NotebookNode:
+    """A copy of ``nb`` whose run cells show the build's results for ``lang`` (what running them prints).
+
+    ``figure_url(snippet, fig, theme)`` is the figure's URL relative to the notebook's page; ``alt_of(snippet, fig)``
+    its alt text (or None). Tables are HTML with arithmatex math (the page typesets it into MathML) and Markdown.
+    """
+    nb = copy.deepcopy(nb)
+    for n, cell in enumerate(c for c in nb.cells if c.cell_type == "code" and META in c.metadata):
+        name = cell.metadata[META]["run"]
+        r = results[name]
+        outputs = []
+        if r["stdout"]:
+            outputs.append(nbformat.v4.new_output("stream", name="stdout", text=r["stdout"]))
+        if r.get("exception"):
+            outputs.append(nbformat.v4.new_output("stream", name="stderr", text=r["exception"] + "\n"))
+        for table in r["tables"].get(lang, {}).values():
+            md = table.to_markdown(lang)
+            outputs.append(nbformat.v4.new_output("display_data", data={"text/html": _table_html(md),
+                                                                        "text/markdown": md}))
+        for fig in r["figures"].get(lang, {}).get("light", {}):
+            alt = alt_of(name, fig) or f"{TEXT[lang]['figure']}: {name}:{fig}"
+            imgs = "".join(
+                f'<img src="{html.escape(figure_url(name, fig, theme))}#only-{theme}" alt="{html.escape(alt)}" '
+                f'loading="lazy">' for theme in ("light", "dark"))
+            outputs.append(nbformat.v4.new_output("display_data", data={
+                "text/html": f'<figure class="snippet-figure">{imgs}</figure>', "text/plain": alt}))
+        cell.outputs = outputs
+        cell.execution_count = None
+    return nb
+
+
+# -- the rendered page ------------------------------------------------------------------------------------------
+LINK_TEXT = {
+    "uk": {"download": "Завантажити .ipynb", "colab": "Відкрити в Colab", "page": "Зошит із результатами",
+           "label": "Зошит-супутник"},
+    "en": {"download": "Download .ipynb", "colab": "Open in Colab", "page": "The notebook with outputs",
+           "label": "Companion notebook"},
+}
+# What nbconvert's template adds that the site must not have: MathJax (empty URL and its config: math is MathML,
+# typeset at build time) and the Mermaid loader, which imports Mermaid from a CDN.
+_FOREIGN_SCRIPT = re.compile(
+    r'<script src="[^"]*"></script>|<script type="text/x-mathjax-config">.*?</script>'
+    r'|<script type="module">(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>', re.S)
+_HEADING = re.compile(r'<h([1-6]) id="([^"]*)"')
+_H1_END = re.compile(r"</h1>")
+
+
+def links_html(lang: str, download: str, colab: str, page: str | None = None) -> str:
+    """The links box: download the committed notebook, open it in Colab, and (on topic pages) its rendered page."""
+    t = LINK_TEXT[lang]
+    items = [f'<a href="{html.escape(download)}" download>{t["download"]}</a>',
+             f'<a href="{html.escape(colab)}" rel="noopener">{t["colab"]}</a>']
+    if page:
+        items.insert(0, f'<a href="{html.escape(page)}">{t["page"]}</a>')
+    return (f'<p class="notebook-links" aria-label="{t["label"]}"><strong>{t["label"]}:</strong> '
+            + " · ".join(items) + "</p>")
+
+
+def insert_after_h1(page_html: str, snippet: str) -> str:
+    """``snippet`` right after the page's first ``</h1>`` (or at the top when there is none).
+
+    >>> insert_after_h1("<h1>T</h1><p>x</p>", "<p>L</p>")
+    '<h1>T</h1><p>L</p><p>x</p>'
+    """
+    m = _H1_END.search(page_html)
+    return page_html[:m.end()] + snippet + page_html[m.end():] if m else snippet + page_html
+
+
+def clean_html(page_html: str) -> str:
+    """nbconvert's output without the scripts that would load MathJax or Mermaid from another host.
+
+    >>> clean_html('<p>a</p><script src=""></script><script type="text/x-mathjax-config">x</script>b')
+    '<p>a</p>b'
+    >>> clean_html('<script type="module">import("https://cdn.example/m.js")</script><script>local()</script>')
+    '<script>local()</script>'
+    """
+    return _FOREIGN_SCRIPT.sub("", page_html)
+
+
+def remap_heading_ids(page_html: str, ids: list[str]) -> tuple[str, dict[str, str]]:
+    """Give the notebook's headings the ids of :func:`heading_ids`, in order (nbconvert derives them from the text,
+    which differs per language and is empty for Cyrillic). Returns the page and ``{old id: new id}``.
+
+    >>> remap_heading_ids('<h1 id="t">T<a href="#t">¶</a></h1><h2 id="">Б<a href="#">¶</a></h2>', ["x", "y"])[0]
+    '<h1 id="x">T<a href="#x">¶</a></h1><h2 id="y">Б<a href="#y">¶</a></h2>'
+    """
+    found = list(_HEADING.finditer(page_html))
+    if len(found) != len(ids):
+        raise ValueError(f"{len(found)} headings in the rendered notebook, {len(ids)} ids in its cells")
+    out, pos, mapping = [], 0, {}
+    for m, new in zip(found, ids):
+        level, old = m.group(1), m.group(2)
+        mapping.setdefault(old, new)
+        end = page_html.index(f"</h{level}>", m.end())
+        body = page_html[m.end():end].replace(f'href="#{old}"', f'href="#{new}"')
+        out.append(page_html[pos:m.start()] + f'<h{level} id="{new}"' + body)
+        pos = end
+    out.append(page_html[pos:])
+    return "".join(out), mapping
+
+
+def read(path: str | Path) -> nbformat.NotebookNode:
+    return nbformat.reads(Path(path).read_text(encoding="utf-8"), as_version=4)
+
+
+def main_check(root: Path) -> list[str]:
+    """Paths of committed notebooks that differ from what the generator makes now."""
+    stale = []
+    for topic in TOPICS:
+        for lang in LANGS:
+            p = notebook_path(root, topic, lang)
+            if not p.is_file() or p.read_text(encoding="utf-8") != dumps(build_notebook(root, topic, lang)):
+                stale.append(p.relative_to(root).as_posix())
+    return stale
+
+
+__all__ = ["TOPICS", "LANGS", "build_notebook", "dumps", "notebook_path", "run_names", "colab_url", "fill_outputs",
+           "read", "main_check", "heading_ids", "links_html", "insert_after_h1", "clean_html", "remap_heading_ids"]
