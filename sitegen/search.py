@@ -1,0 +1,179 @@
+"""Ukrainian search: the built search index gains every inflected form of the Ukrainian words of each section.
+
+Why this is needed. Material's search runs lunr.js in the browser. lunr has no Ukrainian stemmer (lunr-languages
+ships none), mkdocs-static-i18n therefore leaves ``uk`` out of ``plugins.search.lang`` ("Language 'uk' is not
+supported by lunr.js"), and Material falls back to its English search settings (``lang: en``, pipeline
+``stopWordFilter`` only: no stemmer, no trimmer). Worse, Material appends ``*`` to every query term, and lunr skips
+the pipeline for wildcard terms, so even a stemmer could never touch the query. A Ukrainian word is found only as
+written or by prefix: «нормалізацію*» does not match «нормалізація».
+
+What we do (index-time expansion, no JavaScript of our own). After the build, the Ukrainian entries of
+``search/search_index.json`` get two extra lunr fields, ``title_forms`` (per entry, boost like ``title``) and
+``forms`` (per page, in its top entry, boost like ``text``): all forms of the lexemes their words belong to, from
+pymorphy3's Ukrainian dictionary (pymorphy3-dicts-uk, built from the VESUM dictionary). A reader's «згорткою*» then
+meets the indexed form «згорткою» of the page that only says «згортка». Material indexes every field listed in the
+index's ``config.fields`` and shows only ``title`` and ``text``, so the extra fields change what is found, not
+what is shown.
+
+Keeping the index light:
+
+- only words whose part of speech is worth searching are expanded (nouns, adjectives, participles, numerals;
+  verbs and the like only add their lemma);
+- text forms are added once per page, not per section, and a form is left out when the page can already be found
+  by it: it is the prefix of a token of the page's text or of another form (Material's trailing wildcard matches
+  the longer token);
+- the file is written as UTF-8 (``ensure_ascii=False``): MkDocs writes Cyrillic as ``\\uXXXX`` escapes, three times
+  the bytes, which alone pays for most of the expansion.
+
+Deterministic: forms are sorted and entries keep their order, so two builds give the same bytes.
+
+Not done: English has no inflection step (Material drops lunr's stemmer, see above), so an English query must
+match a word's beginning as written ("normaliz" finds "normalization", "gradients" does not find "gradient").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+# Parts of speech whose every form is indexed (OpenCorpora tags, as pymorphy3's Ukrainian dictionary uses them).
+EXPAND_POS = frozenset({"NOUN", "ADJF", "ADJS", "COMP"})
+# Function words add nothing; anything else (verbs, adverbs, …) adds its lemma only.
+SKIP_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO", "PRED"})
+NAMES = frozenset({"Name", "Surn", "Patr"})  # a name reading of a common word (Мала, Шар) is noise
+MIN_LEN = 4  # shorter words (як, шар, вид) are searched as written
+_WORD = re.compile(r"[а-щьюяґєіїА-ЩЬЮЯҐЄІЇ][а-щьюяґєіїА-ЩЬЮЯҐЄІЇ'’ʼ]*")
+_TAG = re.compile(r"<[^>]*>")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+FIELDS = {"forms": "text", "title_forms": "title"}  # extra field -> the field whose boost it shares
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="uk")
+
+
+@lru_cache(maxsize=None)
+def word_forms(word: str) -> frozenset[str]:
+    """Every form worth indexing for one Ukrainian word (lower case, ASCII apostrophe).
+
+    The first declension, singular нормалізація -ії -ії -ію -ією -ії, plural -ії -ій -іям -іями -іях (the
+    vocative нормалізаціє is left out):
+
+    >>> sorted(word_forms("нормалізацію"))  # doctest: +NORMALIZE_WHITESPACE
+    ['нормалізацій', 'нормалізацію', 'нормалізація', 'нормалізаціям', 'нормалізаціями', 'нормалізаціях',
+     'нормалізацією', 'нормалізації']
+    >>> "градієнтів" in word_forms("градієнт") and "згорткою" in word_forms("згортки")
+    True
+    >>> sorted(word_forms("обчислює"))  # a verb: its lemma only
+    ['обчислювати', 'обчислює']
+    >>> sorted(word_forms("і"))  # a conjunction: nothing to add
+    []
+    """
+    word = word.lower().translate(_APOSTROPHES)
+    if len(word) < MIN_LEN:
+        return frozenset()
+    parses = _morph().parse(word)
+    known = [p for p in parses if p.is_known]
+    if not known:  # a word the dictionary lacks (дропаут): trust the best guess by analogy only
+        known = parses[:1]
+    common = [p for p in known if not (NAMES & p.tag.grammemes)]
+    forms: set[str] = set()
+    for p in common or known:
+        pos = p.tag.POS
+        if pos in EXPAND_POS:
+            # Every case and number; the vocative (згортко, прикладе) is not what anyone searches for.
+            forms.update(f.word for f in p.lexeme if "voct" not in f.tag.grammemes)
+        elif pos is not None and pos not in SKIP_POS:
+            forms.update((p.normal_form, word))
+    return frozenset(forms)
+
+
+def tokens(text: str, separator: str) -> list[str]:
+    """The tokens lunr makes of ``text`` in Material's worker (tags dropped, split on the separator, lower case)."""
+    sep = re.compile(separator)
+    return [t.lower() for t in sep.split(_TAG.sub(" ", text)) if t]
+
+
+def _covered(candidates: set[str], present: list[str]) -> list[str]:
+    """The candidates that no token of ``present`` ∪ ``candidates`` already matches by prefix, sorted."""
+    present = set(present)
+    everything = sorted(present | candidates)
+    keep = []
+    for i, tok in enumerate(everything):
+        if tok not in candidates or tok in present:
+            continue
+        if i + 1 < len(everything) and everything[i + 1].startswith(tok):
+            continue  # the trailing wildcard of the query matches the longer token
+        keep.append(tok)
+    return keep
+
+
+def expansion(text: str, separator: str, present: list[str] | None = None) -> str:
+    """Space-separated forms to add for ``text``: those not already findable among ``present`` tokens.
+
+    >>> forms = expansion("Пакетна <em>нормалізація</em>", r"[\\s\\-]+").split()
+    >>> "нормалізацію" in forms and "пакетною" in forms
+    True
+    >>> "нормалізаціям" in forms, "нормалізаціями" in forms  # a prefix of a longer form is already found
+    (False, True)
+    >>> "нормалізація" in expansion("Пакетна нормалізація", r"[\\s\\-]+").split()
+    False
+    """
+    present = tokens(text, separator) if present is None else present
+    candidates: set[str] = set()
+    for w in {m.group(0).lower() for m in _WORD.finditer(_TAG.sub(" ", text))}:
+        candidates |= word_forms(w)
+    return " ".join(_covered(candidates, present))
+
+
+def _lang_of(location: str, prefixes: dict[str, str], default: str) -> str:
+    for lang, prefix in prefixes.items():
+        if location.startswith(prefix):
+            return lang
+    return default
+
+
+def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, ...] = ("uk",)) -> dict:
+    """Rewrite the search index at ``path`` in place; return sizes and counts for the build log.
+
+    ``title_forms`` go into each entry (section titles are short, and a section titled «Градієнт» should rank
+    first for «градієнтів»); ``forms`` of the text go once per page into its top entry (the one without ``#``),
+    minus what any entry of the page already matches: sections repeat their page's vocabulary, so this keeps the
+    index at about half the size of per-section forms. An inflected query then finds the page, an exact one
+    still finds the section.
+    """
+    raw = path.read_bytes()
+    data = json.loads(raw)
+    config = data["config"]
+    separator = config["separator"]
+    prefixes = {lang: f"{lang}/" for lang in langs if lang != default}
+    by_page: dict[str, list[dict]] = {}
+    for doc in data["docs"]:
+        if _lang_of(doc["location"], prefixes, default) in expand:
+            by_page.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    added = 0
+    for page, docs in by_page.items():
+        present: list[str] = []
+        for doc in docs:
+            title_tokens = tokens(doc.get("title", ""), separator)
+            title_forms = expansion(doc.get("title", ""), separator, title_tokens)
+            if title_forms:
+                doc["title_forms"] = title_forms
+                added += title_forms.count(" ") + 1
+            present += tokens(doc.get("text", ""), separator) + title_tokens + title_forms.split()
+        top = next((d for d in docs if d["location"] == page), docs[0])
+        forms = expansion(" ".join(d.get("text", "") for d in docs), separator, present)
+        if forms:
+            top["forms"] = forms
+            added += forms.count(" ") + 1
+    for name, like in FIELDS.items():
+        if any(name in doc for doc in data["docs"]):  # lunr needs each configured field in some document
+            config["fields"][name] = dict(config["fields"].get(like, {"boost": 1.0}))
+    out = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.write_bytes(out)
+    return {"before": len(raw), "after": len(out), "forms": added}
