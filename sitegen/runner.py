@@ -175,6 +175,26 @@ class Runner:
                     removed += 1
         return removed
 
+    def _snapshot(self) -> dict[str, tuple[int, int]]:
+        """``relative path -> (mtime_ns, size)`` of every project file a snippet could depend on."""
+        snap = {}
+        for top in ("snippets", "sitegen"):
+            for p in (self.root / top).rglob("*"):
+                if p.is_file() and "__pycache__" not in p.parts:
+                    st = p.stat()
+                    snap[p.relative_to(self.root).as_posix()] = (st.st_mtime_ns, st.st_size)
+        return snap
+
+    def _unchanged_since(self, snap: dict, deps: dict) -> bool:
+        for rel in deps:
+            try:
+                st = (self.root / rel).stat()
+            except OSError:
+                return False
+            if snap.get(rel) != (st.st_mtime_ns, st.st_size):
+                return False
+        return True
+
     # -- execution --------------------------------------------------------------------------------------------
     def ensure(self, names, embedded_by: dict[str, str] | None = None,
                strict: bool = True) -> tuple[dict[str, dict], Stats]:
@@ -210,6 +230,7 @@ class Runner:
             with tempfile.TemporaryDirectory(prefix="snippets-") as tmp:
                 pending = list(todo)
                 running: dict = {}
+                snaps: dict = {}
                 errors: list[SnippetError] = []
                 while pending or running:
                     while pending and len(running) < self.jobs:
@@ -217,7 +238,9 @@ class Runner:
                         out = os.path.join(tmp, hashlib.sha256(name.encode()).hexdigest() + ".pickle")
                         proc = ctx.Process(target=run_to_file, name=f"snippet:{name}",
                                            args=(str(self.root), name, self.langs, self.themes, out))
+                        snap = self._snapshot()  # taken before the child reads anything
                         proc.start()
+                        snaps[name] = snap
                         running[proc.sentinel] = (proc, name, out, time.monotonic() + self._timeout_of(name))
                     now = time.monotonic()
                     wait_for = max(0.0, min(d for _, _, _, d in running.values()) - now)
@@ -228,7 +251,7 @@ class Runner:
                         if sentinel in ready:
                             proc.join()
                             del running[sentinel]
-                            errors.extend(self._collect(name, out, proc.exitcode, results, embedded_by))
+                            errors.extend(self._collect(name, out, proc.exitcode, results, embedded_by, snaps[name]))
                         elif now >= deadline:
                             proc.kill()
                             proc.join()
@@ -246,7 +269,7 @@ class Runner:
         stats.seconds = time.monotonic() - start
         return results, stats
 
-    def _collect(self, name, out, exitcode, results, embedded_by) -> list[SnippetError]:
+    def _collect(self, name, out, exitcode, results, embedded_by, snap) -> list[SnippetError]:
         try:
             with open(out, "rb") as fh:
                 payload = pickle.load(fh)
@@ -255,6 +278,10 @@ class Runner:
                                  where=f"snippets/{name}.py", embedded_by=embedded_by.get(name))]
         if not payload["ok"]:
             return [SnippetError(name, payload["error"], where=payload["where"], embedded_by=embedded_by.get(name))]
-        self._store(name, payload["result"])
-        results[name] = payload["result"]
+        result = payload["result"]
+        if self._unchanged_since(snap, result["deps"]):
+            self._store(name, result)
+        # else: a file it read was edited while it ran; the hashes it recorded may not match what it executed, so
+        # the result serves this build only and the next build runs the snippet again.
+        results[name] = result
         return []

@@ -39,7 +39,7 @@ def _track_opens(root: Path) -> None:
                 path = os.path.abspath(os.fsdecode(args[0]))
             except (TypeError, ValueError):
                 return
-            if path.startswith(prefix):
+            if path.startswith(prefix) and "__pycache__" not in path:
                 _OPENED.add(path)
 
     sys.addaudithook(hook)  # lives as long as this child process, which runs exactly one snippet

@@ -237,3 +237,24 @@ def compute():
     assert again.returncode == 0, again.output
     assert mini.runs() == ["runner"]
     assert "Printed: v2" in (mini.site / "r" / "index.html").read_text()
+
+
+def test_an_edit_during_the_run_is_not_cached(mini):
+    """If a file the snippet read changes while it runs, its result is used once but not cached."""
+    _setup(mini)
+    mini.snippet("t/racy", COUNTING.format(depth=2) + """
+from snippets.t import _helper
+
+def compute():
+    _mark("racy")
+    # An author saves the helper while the snippet is still running.
+    Path(_helper.__file__).write_text("THREE = 3  # saved during the run\\n")
+    return {"v": _helper.THREE}
+""")
+    mini.page("racy.md", "# R { #r }\n\n<!-- value t/racy:v -->\n")
+    assert mini.build().returncode == 0
+    assert "racy" in mini.runs()
+    mini.clear_runs()
+    again = mini.build()
+    assert again.returncode == 0
+    assert "racy" in mini.runs(), "a result computed from a file edited mid-run must not be served from the cache"
