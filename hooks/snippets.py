@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import os
 import shutil
 import subprocess
@@ -222,12 +223,28 @@ def on_page_content(html_text, page, config, files):
     lang = _current_lang(config)
     prefix = "" if lang == _langs(config)[1] else f"{lang}/"
     html_text = notebook_pages.page_html(html_text, page, config, S.root, lang, prefix)
+    _plain_math_titles(page)
     try:
         return typeset(html_text)
     except MathError as exc:
         label = page.file.src_uri
         _fail(f"docs/{label}: {exc}")
         return html_text
+
+
+_TEX_INLINE = re.compile(r"\\\((.*?)\\\)")
+
+
+def _plain_math_titles(page):
+    """Table-of-contents and navigation titles are plain text: show ``$p(0.7)$`` as ``p(0.7)``, not ``\\(p(0.7)\\)``."""
+    def walk(items):
+        for item in items:
+            item.title = _TEX_INLINE.sub(r"\1", item.title)
+            walk(item.children)
+
+    walk(page.toc)
+    if page.title:
+        page.title = _TEX_INLINE.sub(r"\1", page.title)
 
 
 def _get_alternates(config):
