@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import re
+from urllib.parse import urlsplit
 
 _HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">[ \t]*\n?')
 
@@ -51,13 +52,50 @@ def on_post_page(output, page, config):
 def on_pre_template(template, template_name, config):
     i18n = _i18n(config)
     if template_name == "404.html" and i18n is not None and getattr(i18n, "extra_alternate", None):
-        # Not a page: without this it inherits the language links of the last page rendered.
-        alternates = copy.deepcopy(i18n.extra_alternate)
-        try:
-            config.extra.alternate = alternates
-        except AttributeError:
-            config.extra["alternate"] = alternates
+        # Not a page, and served at any depth: the absolute home links built from ``site_url``, not the language
+        # links of the last page rendered.
+        _set_alternates(config, copy.deepcopy(i18n.extra_alternate))
     return template
+
+
+def _get_alternates(config):
+    # mkdocs-static-i18n assigns ``config.extra.alternate`` as an attribute, which Jinja reads before the item.
+    try:
+        return config.extra.alternate
+    except AttributeError:
+        return config.extra.get("alternate")
+
+
+def _set_alternates(config, alternates):
+    try:
+        config.extra.alternate = alternates
+    except AttributeError:
+        config.extra["alternate"] = alternates
+
+
+def on_page_context(context, page, config, nav):
+    """Language-selector links relative to the page, so one build works at a domain root and under ``/<repo>/``.
+
+    mkdocs-static-i18n (priority 50, before this) gives the home pages root-absolute links (``/en/``, or
+    ``/<repo>/en/`` with a ``site_url``); Material passes each through the ``url`` filter, which leaves absolute
+    paths alone and makes site-relative ones relative to the page.
+    """
+    alternates = _get_alternates(config)
+    if not alternates:
+        return context
+    base = urlsplit(config.site_url or "/").path
+    fixed = []
+    for alt in alternates:
+        alt = dict(alt)
+        link = alt.get("link", "")
+        if link.startswith(base) and not link.startswith("//"):
+            alt["link"] = link[len(base):] or "./"
+        elif link.startswith("/") and not link.startswith("//"):
+            alt["link"] = link.lstrip("/") or "./"
+        fixed.append(alt)
+    _set_alternates(config, fixed)
+    return context
+
 
 
 def on_post_template(output, template_name, config):

@@ -128,7 +128,7 @@ def _configure_repository(config):
 
 def _provenance() -> dict:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=S.root, capture_output=True,
+        commit = subprocess.run(["git", "describe", "--always", "--abbrev=12", "--dirty=+uncommitted"], cwd=S.root, capture_output=True,
                                 text=True, timeout=10).stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         commit = "unknown"
@@ -245,53 +245,6 @@ def _plain_math_titles(page):
     walk(page.toc)
     if page.title:
         page.title = _TEX_INLINE.sub(r"\1", page.title)
-
-
-def _get_alternates(config):
-    # mkdocs-static-i18n assigns ``config.extra.alternate`` as an attribute, which Jinja reads before the item.
-    try:
-        return config.extra.alternate
-    except AttributeError:
-        return config.extra.get("alternate")
-
-
-def _set_alternates(config, alternates):
-    try:
-        config.extra.alternate = alternates
-    except AttributeError:
-        config.extra["alternate"] = alternates
-
-
-def on_page_context(context, page, config, nav):
-    """Language-selector links relative to the page, so one build works at a domain root and under ``/<repo>/``.
-
-    mkdocs-static-i18n (priority 50, before this) gives the home pages root-absolute links (``/en/``, or
-    ``/<repo>/en/`` with a ``site_url``); Material passes each through the ``url`` filter, which leaves absolute
-    paths alone and makes site-relative ones relative to the page.
-    """
-    alternates = _get_alternates(config)
-    if not alternates:
-        return context
-    base = urlsplit(config.site_url or "/").path
-    fixed = []
-    for alt in alternates:
-        alt = dict(alt)
-        link = alt.get("link", "")
-        if link.startswith(base) and not link.startswith("//"):
-            alt["link"] = link[len(base):] or "./"
-        elif link.startswith("/") and not link.startswith("//"):
-            alt["link"] = link.lstrip("/") or "./"
-        fixed.append(alt)
-    _set_alternates(config, fixed)
-    return context
-
-
-def on_template_context(context, template_name, config):
-    """The 404 page is served at any depth: its selector keeps the absolute home links built from ``site_url``."""
-    i18n = config.plugins.get("i18n")
-    if template_name == "404.html" and getattr(i18n, "extra_alternate", None):
-        _set_alternates(config, [dict(a) for a in i18n.extra_alternate])
-    return context
 
 
 @event_priority(-200)  # after mkdocs-static-i18n has built the other languages
