@@ -8,8 +8,8 @@ the pipeline for wildcard terms, so even a stemmer could never touch the query. 
 written or by prefix: «нормалізацію*» does not match «нормалізація».
 
 What we do (index-time expansion, no JavaScript of our own). After the build, the Ukrainian entries of
-``search/search_index.json`` get two extra lunr fields, ``title_forms`` (per entry, boost like ``title``) and
-``forms`` (per page, in its top entry, boost like ``text``): all forms of the lexemes their words belong to, from
+``search/search_index.json`` get two extra lunr fields, ``title_forms`` (boost like ``title``) and ``forms``
+(boost like ``text``; the page's frequent lexemes in its top entry, the rarer ones in their sections): all forms of the lexemes their words belong to, from
 pymorphy3's Ukrainian dictionary (pymorphy3-dicts-uk, built from the VESUM dictionary). A reader's «згорткою*» then
 meets the indexed form «згорткою» of the page that only says «згортка». Material indexes every field listed in the
 index's ``config.fields`` and shows only ``title`` and ``text``, so the extra fields change what is found, not
@@ -19,9 +19,9 @@ Keeping the index light:
 
 - only words whose part of speech is worth searching are expanded (nouns, adjectives, participles, numerals;
   verbs and the like only add their lemma);
-- text forms are added once per page, not per section, and a form is left out when the page can already be found
-  by it: it is the prefix of a token of the page's text or of another form (Material's trailing wildcard matches
-  the longer token);
+- the forms of a lexeme a page uses often go once into the page's top entry, not into every section using it,
+  and a form is left out when the entry can already be found by it: it is the prefix of a token of the text or of
+  another form (Material's trailing wildcard matches the longer token);
 - the file is written as UTF-8 (``ensure_ascii=False``): MkDocs writes Cyrillic as ``\\uXXXX`` escapes, three times
   the bytes, which alone pays for most of the expansion.
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +44,7 @@ EXPAND_POS = frozenset({"NOUN", "ADJF", "ADJS", "COMP"})
 # Function words add nothing; anything else (verbs, adverbs, …) adds its lemma only.
 SKIP_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO", "PRED"})
 NAMES = frozenset({"Name", "Surn", "Patr"})  # a name reading of a common word (Мала, Шар) is noise
+PAGE_LEVEL = 3  # a lexeme used this often on a page is indexed with the page, not with its sections
 MIN_LEN = 4  # shorter words (як, шар, вид) are searched as written
 _WORD = re.compile(r"[а-щьюяґєіїА-ЩЬЮЯҐЄІЇ][а-щьюяґєіїА-ЩЬЮЯҐЄІЇ'’ʼ]*")
 _TAG = re.compile(r"<[^>]*>")
@@ -55,6 +57,28 @@ def _morph():
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang="uk")
+
+
+def _parses(word: str) -> list:
+    """The readings of a (lower-case) word that count: known ones, not names unless nothing else; [] if short."""
+    if len(word) < MIN_LEN:
+        return []
+    parses = _morph().parse(word)
+    known = [p for p in parses if p.is_known]
+    if not known:  # a word the dictionary lacks (дропаут): trust the best guess by analogy only
+        known = parses[:1]
+    common = [p for p in known if not (NAMES & p.tag.grammemes)]
+    return [p for p in (common or known) if p.tag.POS is not None and p.tag.POS not in SKIP_POS]
+
+
+@lru_cache(maxsize=None)
+def lemmas(word: str) -> frozenset[str]:
+    """The dictionary forms a word may stand for (to count how often a page uses a lexeme).
+
+    >>> sorted(lemmas("згорткою")), sorted(lemmas("згортки"))  # згортки: also the genitive of згорток (a roll)
+    (['згортка'], ['згортка', 'згорток'])
+    """
+    return frozenset(p.normal_form for p in _parses(word.lower().translate(_APOSTROPHES)))
 
 
 @lru_cache(maxsize=None)
@@ -75,15 +99,8 @@ def word_forms(word: str) -> frozenset[str]:
     []
     """
     word = word.lower().translate(_APOSTROPHES)
-    if len(word) < MIN_LEN:
-        return frozenset()
-    parses = _morph().parse(word)
-    known = [p for p in parses if p.is_known]
-    if not known:  # a word the dictionary lacks (дропаут): trust the best guess by analogy only
-        known = parses[:1]
-    common = [p for p in known if not (NAMES & p.tag.grammemes)]
     forms: set[str] = set()
-    for p in common or known:
+    for p in _parses(word):
         pos = p.tag.POS
         if pos in EXPAND_POS:
             # Every case and number; the vocative (згортко, прикладе) is not what anyone searches for.
@@ -113,7 +130,11 @@ def _covered(candidates: set[str], present: list[str]) -> list[str]:
     return keep
 
 
-def expansion(text: str, separator: str, present: list[str] | None = None) -> str:
+def words(text: str) -> list[str]:
+    return [m.group(0).lower() for m in _WORD.finditer(_TAG.sub(" ", text))]
+
+
+def expansion(text: str, separator: str, present: list[str] | None = None, keep=None) -> str:
     """Space-separated forms to add for ``text``: those not already findable among ``present`` tokens.
 
     >>> forms = expansion("Пакетна <em>нормалізація</em>", r"[\\s\\-]+").split()
@@ -126,8 +147,9 @@ def expansion(text: str, separator: str, present: list[str] | None = None) -> st
     """
     present = tokens(text, separator) if present is None else present
     candidates: set[str] = set()
-    for w in {m.group(0).lower() for m in _WORD.finditer(_TAG.sub(" ", text))}:
-        candidates |= word_forms(w)
+    for w in set(words(text)):
+        if keep is None or keep(w):
+            candidates |= word_forms(w)
     return " ".join(_covered(candidates, present))
 
 
@@ -141,11 +163,12 @@ def _lang_of(location: str, prefixes: dict[str, str], default: str) -> str:
 def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, ...] = ("uk",)) -> dict:
     """Rewrite the search index at ``path`` in place; return sizes and counts for the build log.
 
-    ``title_forms`` go into each entry (section titles are short, and a section titled «Градієнт» should rank
-    first for «градієнтів»); ``forms`` of the text go once per page into its top entry (the one without ``#``),
-    minus what any entry of the page already matches: sections repeat their page's vocabulary, so this keeps the
-    index at about half the size of per-section forms. An inflected query then finds the page, an exact one
-    still finds the section.
+    ``title_forms`` go into each entry (titles are short, and a section titled «Градієнт» should rank first for
+    «градієнтів»). ``forms`` of the text go where they rank the right page first: a lexeme a page uses at least
+    ``PAGE_LEVEL`` times is a subject of the page, and its forms go once into the page's top entry (the one without
+    ``#``, which Material ranks above sections); a lexeme used less often is indexed in the sections that use it.
+    Each time minus what the entry, or its page's top entry, already matches: sections repeat their page's
+    vocabulary, so this keeps the index at about half the size of forms in every section.
     """
     raw = path.read_bytes()
     data = json.loads(raw)
@@ -158,19 +181,29 @@ def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, 
             by_page.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
     added = 0
     for page, docs in by_page.items():
-        present: list[str] = []
+        counts = Counter(lemma for d in docs for w in words(d.get("title", "") + " " + d.get("text", ""))
+                         for lemma in lemmas(w))
+
+        def frequent(word: str) -> bool:
+            return any(counts[lemma] >= PAGE_LEVEL for lemma in lemmas(word))
+
+        present: dict[str, list[str]] = {}
         for doc in docs:
             title_tokens = tokens(doc.get("title", ""), separator)
             title_forms = expansion(doc.get("title", ""), separator, title_tokens)
             if title_forms:
                 doc["title_forms"] = title_forms
-                added += title_forms.count(" ") + 1
-            present += tokens(doc.get("text", ""), separator) + title_tokens + title_forms.split()
+            present[doc["location"]] = tokens(doc.get("text", ""), separator) + title_tokens + title_forms.split()
         top = next((d for d in docs if d["location"] == page), docs[0])
-        forms = expansion(" ".join(d.get("text", "") for d in docs), separator, present)
-        if forms:
-            top["forms"] = forms
-            added += forms.count(" ") + 1
+        top_forms = expansion(" ".join(d.get("text", "") for d in docs), separator,
+                              [t for ts in present.values() for t in ts], keep=frequent)
+        for doc in docs:
+            own = present[doc["location"]] + (present[top["location"]] if doc is not top else []) + top_forms.split()
+            forms = expansion(doc.get("text", ""), separator, own, keep=lambda w: not frequent(w))
+            forms = " ".join(f for f in (top_forms.split() if doc is top else []) + forms.split())
+            if forms:
+                doc["forms"] = forms
+            added += len(forms.split()) + len(doc.get("title_forms", "").split())
     for name, like in FIELDS.items():
         if any(name in doc for doc in data["docs"]):  # lunr needs each configured field in some document
             config["fields"][name] = dict(config["fields"].get(like, {"boost": 1.0}))
