@@ -293,6 +293,8 @@ def _move_into_place(staging: str, final: str):
 
 
 def on_build_error(error):
+    if S.final_site_dir:  # the staged half-build goes; the previous site at final_site_dir was never touched
+        shutil.rmtree(S.final_site_dir.rstrip("/\\") + ".staging", ignore_errors=True)
     S.depth = 0
     if S.counter is not None:
         logging.getLogger("mkdocs").removeHandler(S.counter)

@@ -105,6 +105,7 @@ def test_raising_snippet_fails_with_its_traceback_and_page(mini):
     assert "docs/en/bad.md:3" in build.output or "docs/uk/bad.md:3" in build.output  # the embedding page
     assert "KeyError" in build.output
     assert not mini.site.exists(), "a failed build must not leave a site at the output path"
+    assert not (mini.root / "site.staging").exists(), "nor a half-built staging folder"
 
 
 def test_failed_build_leaves_previous_site_untouched(mini):
