@@ -18,6 +18,7 @@ import os
 import posixpath
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 from mkdocs.structure.files import File, Files, InclusionLevel
 
@@ -94,12 +95,22 @@ def add_files(files, config, root: Path, lang: str, prefix: str, results: dict, 
         page.dest_path = page_dir + ("index.html" if config.use_directory_urls else f"{topic}.html")
         page.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, page.dest_path))
         page.url = page_dir if config.use_directory_urls else page.dest_path
+        # For mkdocs-static-i18n's language selector: the same notebook's page in every language.
+        page.locale = page.localization = page.locale_alternate_of = lang
+        rel_url = page.url[len(prefix):]
+        page.alternates = {other: SimpleNamespace(url=("" if is_default else f"{other}/") + rel_url)
+                           for other, is_default in _languages(config)}
         files.append(page)
         download = File.generated(config, f"{lang}/notebooks/{topic}.download.ipynb",
                                   content=committed.read_bytes())
         download.dest_uri = f"{prefix}notebooks/{topic}.ipynb"
         files.append(download)
     return files
+
+
+def _languages(config) -> list[tuple[str, bool]]:
+    i18n = config.plugins.get("i18n")
+    return [(lang.locale, bool(lang.default)) for lang in i18n.config.languages] if i18n else []
 
 
 def _topic_of(src_uri: str, lang: str) -> tuple[str, bool] | None:

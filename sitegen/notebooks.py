@@ -110,12 +110,16 @@ TEXT = {
 }
 
 SETUP = '''\
-import contextlib, importlib, sys, traceback
+%matplotlib inline
+import importlib, sys, traceback
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import torch
 from IPython.display import Markdown, display
+
+torch.set_num_threads(1)  # as the site's build: the same summation order, so the same last digits
 
 LANG = {lang!r}
 LIB = Path({lib!r}).resolve()
@@ -363,15 +367,33 @@ def insert_after_h1(page_html: str, snippet: str) -> str:
     return page_html[:m.end()] + snippet + page_html[m.end():] if m else snippet + page_html
 
 
+_CLIPBOARD = re.compile(
+    r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>'
+    r'|<div class="clipboard-copy-txt" id="[^"]*">.*?</div>'
+    r'|<script>\s*(?:\(function \(global, factory\)|document\.addEventListener\(\'clipboard-copy\').*?</script>', re.S)
+_CODE_CELL = re.compile(r'<div class="highlight-ipynb hl-python"><pre>(.*?)</pre>', re.S)
+_PRE = re.compile(r"<pre>(?!<code>)")
+
+
 def clean_html(page_html: str) -> str:
-    """nbconvert's output without the scripts that would load MathJax or Mermaid from another host.
+    """nbconvert's output made a page of this site.
+
+    Without the scripts that would load MathJax or Mermaid from another host; code cells become Material code blocks
+    (its colours, which pass contrast in both schemes, its copy button, keyboard focus when scrollable) instead of
+    mkdocs-jupyter's own clipboard widget (whose hidden copy of the source would read as raw text); other ``<pre>``
+    (printed output) is focusable, so a keyboard can scroll it.
 
     >>> clean_html('<p>a</p><script src=""></script><script type="text/x-mathjax-config">x</script>b')
     '<p>a</p>b'
     >>> clean_html('<script type="module">import("https://cdn.example/m.js")</script><script>local()</script>')
     '<script>local()</script>'
+    >>> clean_html('<div class="highlight-ipynb hl-python"><pre><span></span>x = 1\\n</pre></div><pre>out</pre>')
+    '<div class="highlight"><pre><code><span></span>x = 1\\n</code></pre></div><pre tabindex="0">out</pre>'
     """
-    return _FOREIGN_SCRIPT.sub("", page_html)
+    page_html = _FOREIGN_SCRIPT.sub("", page_html)
+    page_html = _CLIPBOARD.sub("", page_html)
+    page_html = _CODE_CELL.sub(r'<div class="highlight"><pre><code>\1</code></pre>', page_html)
+    return _PRE.sub('<pre tabindex="0">', page_html)
 
 
 def remap_heading_ids(page_html: str, ids: list[str]) -> tuple[str, dict[str, str]]:
