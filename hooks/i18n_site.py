@@ -49,13 +49,14 @@ def on_post_page(output, page, config):
     return _fix(output, _lang(config))
 
 
-def on_pre_template(template, template_name, config):
+def on_template_context(context, template_name, config):
+    """The 404 page is not a page and is served at any depth: its selector gets the absolute home links built from
+    ``site_url`` instead of the language links of the last page rendered. Runs after mkdocs-static-i18n's own
+    ``on_template_context`` (hooks come after plugins of the same priority)."""
     i18n = _i18n(config)
     if template_name == "404.html" and i18n is not None and getattr(i18n, "extra_alternate", None):
-        # Not a page, and served at any depth: the absolute home links built from ``site_url``, not the language
-        # links of the last page rendered.
         _set_alternates(config, copy.deepcopy(i18n.extra_alternate))
-    return template
+    return context
 
 
 def _get_alternates(config):
