@@ -135,6 +135,8 @@ def page_html(html_text: str, page, config, root: Path, lang: str, prefix: str) 
     repo = str(config.extra.get("repository") or DEFAULT_REPOSITORY).strip().strip("/")
     colab = colab_url(repo, lang, topic)
     if is_notebook:
+        # The notebook repeats the snippets' code: searching it would bury the topic pages (and weigh the index).
+        page.meta.setdefault("search", {})["exclude"] = True
         html_text = clean_html(html_text)
         html_text, mapping = remap_heading_ids(html_text, heading_ids(read(notebook_path(root, topic, lang))))
         _remap_toc(page.toc, iter(heading_ids(read(notebook_path(root, topic, lang)))))

@@ -371,6 +371,10 @@ _CLIPBOARD = re.compile(
     r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>'
     r'|<div class="clipboard-copy-txt" id="[^"]*">.*?</div>'
     r'|<script>\s*(?:\(function \(global, factory\)|document\.addEventListener\(\'clipboard-copy\').*?</script>', re.S)
+# JupyterLab's theme, inlined by nbconvert into every notebook page (~570 KB): the code cells become Material code
+# blocks below and the outputs are plain HTML, so the site's own stylesheet is enough.
+_JUPYTER_CSS = re.compile(r'<style[^>]*>\s*(?:@charset "UTF-8";)?\s*\.jupyter-wrapper\{.*?</style>'
+                          r'|<style[^>]*>\s*\.jp-Mermaid.*?</style>', re.S)
 _CODE_CELL = re.compile(r'<div class="highlight-ipynb hl-python"><pre>(.*?)</pre>', re.S)
 _PRE = re.compile(r"<pre>(?!<code>)")
 
@@ -387,10 +391,13 @@ def clean_html(page_html: str) -> str:
     '<p>a</p>b'
     >>> clean_html('<script type="module">import("https://cdn.example/m.js")</script><script>local()</script>')
     '<script>local()</script>'
+    >>> clean_html('<style>.jupyter-wrapper{--md-red-50: #ffebee}</style><style>.jp-Mermaid {}</style><p>x</p>')
+    '<p>x</p>'
     >>> clean_html('<div class="highlight-ipynb hl-python"><pre><span></span>x = 1\\n</pre></div><pre>out</pre>')
     '<div class="highlight"><pre><code><span></span>x = 1\\n</code></pre></div><pre tabindex="0">out</pre>'
     """
     page_html = _FOREIGN_SCRIPT.sub("", page_html)
+    page_html = _JUPYTER_CSS.sub("", page_html)
     page_html = _CLIPBOARD.sub("", page_html)
     page_html = _CODE_CELL.sub(r'<div class="highlight"><pre><code>\1</code></pre>', page_html)
     return _PRE.sub('<pre tabindex="0">', page_html)
