@@ -63,6 +63,18 @@ def _write(path: Path, text: str):
     os.replace(tmp, path)
 
 
+def use_language_cache(config, root: Path, lang: str):
+    """mkdocs-jupyter's HTML cache, one folder per language.
+
+    Its cache is keyed by the notebook's bytes (here: the copy with outputs filled from the snippet cache), but at the
+    end of every build it deletes the entries that build did not use; mkdocs-static-i18n builds each language
+    separately, so with one folder each language would evict the other's. A folder per language keeps both warm.
+    """
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None and jupyter.config.get("cache"):
+        jupyter.config["cache_dir"] = str(root / ".cache" / "mkdocs-jupyter" / lang)
+
+
 def add_files(files, config, root: Path, lang: str, prefix: str, results: dict, cache_dir: Path):
     """Add this language's notebook pages and downloads to ``files`` (after mkdocs-static-i18n)."""
     import nbformat

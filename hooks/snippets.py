@@ -137,6 +137,7 @@ def _provenance() -> dict:
 
 def on_pre_build(config):
     S.depth += 1
+    notebook_pages.use_language_cache(config, S.root, _current_lang(config))
     if S.depth > 1:
         return
     S.counter = _Counter()
