@@ -253,11 +253,11 @@ def on_post_build(config):
     S.depth -= 1
     if S.depth > 0:
         return
-    if S.stats is not None:
-        log.info(S.stats.line())
-    if S.command != "serve" and not S.failed:
-        S.runner.prune(S.names) if _is_full_site(config) else None
     _expand_search_index(config)
+    if S.command != "serve" and not S.failed:
+        S.runner.prune(S.names)  # entries of snippets no page uses any more
+    if S.stats is not None:
+        log.info(S.stats.line())  # the build's last line of its own: benchmarks and people read it
     if S.counter is not None:
         logging.getLogger("mkdocs").removeHandler(S.counter)
     if S.final_site_dir and config.site_dir != S.final_site_dir:
@@ -278,10 +278,6 @@ def _expand_search_index(config):
         r = expand_index(index, langs, default)
         log.info(f"search: {r['forms']} Ukrainian word forms indexed; search_index.json "
                  f"{r['before'] / 1000:.1f} kB -> {r['after'] / 1000:.1f} kB")
-
-
-def _is_full_site(config) -> bool:
-    return Path(config.docs_dir).resolve() == (S.root / "docs").resolve()
 
 
 def _move_into_place(staging: str, final: str):
