@@ -393,11 +393,15 @@ def clean_html(page_html: str) -> str:
     '<script>local()</script>'
     >>> clean_html('<style>.jupyter-wrapper{--md-red-50: #ffebee}</style><style>.jp-Mermaid {}</style><p>x</p>')
     '<p>x</p>'
+    >>> clean_html('<h2 id="a">A<a class="anchor-link" href="#a">¶</a></h2>')
+    '<h2 id="a">A<a class="headerlink" href="#a">¶</a></h2>'
     >>> clean_html('<div class="highlight-ipynb hl-python"><pre><span></span>x = 1\\n</pre></div><pre>out</pre>')
     '<div class="highlight"><pre><code><span></span>x = 1\\n</code></pre></div><pre tabindex="0">out</pre>'
     """
     page_html = _FOREIGN_SCRIPT.sub("", page_html)
     page_html = _JUPYTER_CSS.sub("", page_html)
+    # nbconvert's heading anchors, styled like the site's own permalinks (the JupyterLab CSS that hid them is gone)
+    page_html = page_html.replace('<a class="anchor-link" href="#', '<a class="headerlink" href="#')
     page_html = _CLIPBOARD.sub("", page_html)
     page_html = _CODE_CELL.sub(r'<div class="highlight"><pre><code>\1</code></pre>', page_html)
     return _PRE.sub('<pre tabindex="0">', page_html)
