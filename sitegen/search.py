@@ -48,6 +48,7 @@ PAGE_LEVEL = 3  # a lexeme used this often on a page is indexed with the page, n
 MIN_LEN = 4  # shorter words (як, шар, вид) are searched as written
 _WORD = re.compile(r"[а-щьюяґєіїА-ЩЬЮЯҐЄІЇ][а-щьюяґєіїА-ЩЬЮЯҐЄІЇ'’ʼ]*")
 _TAG = re.compile(r"<[^>]*>")
+_LISTING = re.compile(r"<pre>.*?</pre>", re.S)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 FIELDS = {"forms": "text", "title_forms": "title"}  # extra field -> the field whose boost it shares
 
@@ -177,6 +178,10 @@ def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, 
     prefixes = {lang: f"{lang}/" for lang in langs if lang != default}
     by_page: dict[str, list[dict]] = {}
     for doc in data["docs"]:
+        # Code listings (whole snippets, printed output) are a seventh of the index, which Material fetches on every
+        # page; prose, headings and inline `code` stay searchable, the listings live on the pages and in snippets/.
+        if "text" in doc:
+            doc["text"] = _LISTING.sub(" ", doc["text"])
         if _lang_of(doc["location"], prefixes, default) in expand:
             by_page.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
     added = 0
