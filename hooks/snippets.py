@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -128,8 +127,8 @@ def _configure_repository(config):
 
 def _provenance() -> dict:
     try:
-        commit = subprocess.run(["git", "describe", "--always", "--abbrev=12", "--dirty=+uncommitted"], cwd=S.root, capture_output=True,
-                                text=True, timeout=10).stdout.strip() or "unknown"
+        commit = subprocess.run(["git", "describe", "--always", "--abbrev=12", "--dirty=+uncommitted"],
+                                cwd=S.root, capture_output=True, text=True, timeout=10).stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         commit = "unknown"
     return {"commit": commit, "torch": metadata.version("torch"), "python": sys.version.split()[0]}
