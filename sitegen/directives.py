@@ -216,7 +216,21 @@ _EXPANDERS = {"figure": _figure, "value": _value, "output": _output, "table": _t
 
 
 def expand(markdown: str, ctx: Context) -> str:
-    """The page with every directive replaced by Markdown for ``ctx.lang``; errors name ``page:line``."""
+    """The page with every directive replaced by Markdown for ``ctx.lang``; errors name ``page:line``.
+
+    An indented block directive keeps its indentation on every line of what it becomes:
+
+    >>> ctx = Context("en", "en/p.md", "docs/en/p.md", {"t/s": {"stdout": "a\\nb", "exception": None}}, None)
+    >>> print(expand('??? example "Out"\\n    <!-- output t/s:stdout -->\\n', ctx))
+    ??? example "Out"
+    <BLANKLINE>
+        ```text
+        a
+        b
+        ```
+    <BLANKLINE>
+    <BLANKLINE>
+    """
     try:
         directives = parse(markdown)
     except DirectiveError as exc:
@@ -234,6 +248,12 @@ def expand(markdown: str, ctx: Context) -> str:
             if ctx.on_error is None:
                 raise
             text = ctx.on_error(str(exc))
+        line_start = markdown.rfind("\n", 0, d.start) + 1
+        indent = markdown[line_start:d.start]
+        if indent and not indent.strip():
+            # A block directive indented inside an admonition, a `???` block or a list item: its Markdown must keep
+            # that indentation on every line, or the block would fall out of its container.
+            text = text.replace("\n", "\n" + indent)
         out.append(markdown[pos:d.start])
         out.append(text)
         pos = d.end
