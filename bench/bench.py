@@ -446,9 +446,22 @@ def kb(n: float) -> str:
 
 
 def report(builds, weights, sizes, scale, live, commit: str) -> str:
+    """The README section; a part that was not measured (``--only``) is left out."""
+    lines = [f"Machine: {machine_label()}; commit `{commit}`."]
+    if builds:
+        lines += [""] + report_builds(builds)
+    if weights:
+        lines += [""] + report_weights(weights, sizes)
+    if scale:
+        lines += [""] + report_scale(scale)
+    if live:
+        lines += [""] + report_live(live)
+    return "\n".join(lines) + "\n"
+
+
+def report_builds(builds) -> list[str]:
     cold, warm, prose, one = builds
-    lines = [f"Machine: {machine_label()}; commit `{commit}`.", "",
-             "| build | wall time | snippets (total / executed / cached) | snippet time | peak RSS (process tree) | target |",
+    lines = ["| build | wall time | snippets (total / executed / cached) | snippet time | peak RSS (process tree) | target |",
              "| --- | ---: | --- | ---: | ---: | --- |"]
     targets = [
         (cold, f"every snippet executed once {ok(cold.executed == cold.total)}"),
@@ -464,9 +477,13 @@ def report(builds, weights, sizes, scale, live, commit: str) -> str:
     if cold.warnings:
         lines += ["", f"(The measured tree had {cold.warnings} build warning(s); `--strict` would have stopped it.)"]
     lines += ["", f"Floor estimate (snippets once + a warm render of both languages): {floor:.1f} s; the cold build "
-                  f"is {cold.wall / floor:.2f} × that.", ""]
+                  f"is {cold.wall / floor:.2f} × that."]
+    return lines
+
+
+def report_weights(weights, sizes) -> list[str]:
     stock = weights["stock"]
-    lines += [f"First load in Chromium (fresh context, bytes of response bodies). Stock Material page with the same "
+    lines = [f"First load in Chromium (fresh context, bytes of response bodies). Stock Material page with the same "
               f"theme settings and an empty body: **{kb(stock['total'])}**; allowance per page = 1.5 × stock + "
               f"the page's own figures.", "",
               "| page | " + " | ".join(KINDS) + " | total | own figures | allowance | |",
@@ -487,22 +504,31 @@ def report(builds, weights, sizes, scale, live, commit: str) -> str:
               "| figure | size | ≤ 60 KB |", "| --- | ---: | --- |"]
     for name, size in sizes["svgs"]:
         lines.append(f"| `{name}` | {kb(size)} | {ok(size <= SVG_LIMIT)} |")
-    lines += ["", "Scale: N synthetic pages (×2 languages), each with its own tiny snippet (a value, a table, a "
+    return lines
+
+
+def report_scale(scale) -> list[str]:
+    lines = ["Scale: N synthetic pages (×2 languages), each with its own tiny snippet (a value, a table, a "
                   "figure in 2 languages × 2 themes); the home page is kept.", "",
               "| N | pages | cold | cold per page | warm | warm per page | warm executed |",
               "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in scale:
         lines.append(f"| {r['n']} | {r['pages']} | {r['cold'].wall:.1f} s | {r['cold'].wall / r['pages']:.2f} s "
                      f"| {r['warm'].wall:.1f} s | {r['warm'].wall / r['pages']:.2f} s | {r['warm'].executed} |")
+    return lines
+
+
+def report_live(live) -> list[str]:
+    lines = []
     lat = live["latencies"]
     if lat:
         med = statistics.median(lat)
-        lines += ["", f"Live reload (`mkdocs serve --livereload`, prose edit of the home page, Chromium): median "
+        lines += [f"Live reload (`mkdocs serve --livereload`, prose edit of the home page, Chromium): median "
                       f"**{med:.2f} s** over {len(lat)} edits (min {min(lat):.2f} s, max {max(lat):.2f} s), target "
                       f"< 2 s {ok(med < 2)}; snippets executed by those rebuilds: {live['executed']} "
                       f"{ok(all(e == 0 for e in live['executed']))}. The server's own rebuild (MkDocs' 'Documentation built in', both "
                       f"languages) took a median {statistics.median(live['rebuilds'] or [0]):.2f} s of that."]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def write_readme(table: str):
@@ -515,6 +541,9 @@ def write_readme(table: str):
     readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}")
 
 
+PARTS = ("builds", "weights", "scale", "livereload")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--worktree", action="store_true", help="copy the working tree instead of git HEAD")
@@ -523,7 +552,16 @@ def main(argv=None) -> int:
     ap.add_argument("--scale", default=None, help="comma-separated N values (default 1,10,50)")
     ap.add_argument("--write-readme", action="store_true", help="write the tables into README.md")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--only", default=",".join(PARTS),
+                    help=f"comma-separated parts to measure (default all: {','.join(PARTS)}); "
+                         "weights and livereload start from one warm build")
     args = ap.parse_args(argv)
+    parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        ap.error(f"unknown part(s) {', '.join(unknown)}; known: {', '.join(PARTS)}")
+    if args.write_readme and set(parts) != set(PARTS):
+        ap.error("--write-readme needs every part (no --only)")
     sizes_n = [int(x) for x in (args.scale or ("1,10" if args.quick else "1,10,50")).split(",")]
     commit = subprocess.run(["git", "rev-parse", "--short=12", args.ref], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip() + (" + working tree" if args.worktree else "")
@@ -532,15 +570,23 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         project = copy_project(tmp / "project", args.worktree, args.ref)
         step = lambda s: print(f"[{time.perf_counter() - t0:6.1f} s] {s}", file=sys.stderr)  # noqa: E731
-        step("builds: cold, warm, prose edit, snippet edit")
-        builds = bench_builds(project, tmp)
-        step("page weights in Chromium")
-        weights = bench_weights(project, tmp, tmp / "site-builds")
-        sizes = site_sizes(tmp / "site-builds")
-        step(f"scale N = {sizes_n}")
-        scale = bench_scale(project, tmp, sizes_n)
-        step("live reload")
-        live = bench_livereload(project, tmp, 1 if args.quick else 5)
+        builds = weights = sizes = scale = live = None
+        if "builds" in parts:
+            step("builds: cold, warm, prose edit, snippet edit")
+            builds = bench_builds(project, tmp)
+        elif {"weights", "livereload"} & set(parts):
+            step("one build (cache for the parts asked for)")
+            build(project, tmp / "site-builds", tmp / "cache-builds", "setup")
+        if "weights" in parts:
+            step("page weights in Chromium")
+            weights = bench_weights(project, tmp, tmp / "site-builds")
+            sizes = site_sizes(tmp / "site-builds")
+        if "scale" in parts:
+            step(f"scale N = {sizes_n}")
+            scale = bench_scale(project, tmp, sizes_n)
+        if "livereload" in parts:
+            step("live reload")
+            live = bench_livereload(project, tmp, 1 if args.quick else 5)
         step("done")
         table = report(builds, weights, sizes, scale, live, commit)
         print(table)

@@ -56,6 +56,7 @@ def _polish(mathml: str) -> str:
     return _PREFIX_SIGN.sub(r'\1<mo form="prefix">\2</mo>', mathml)
 
 
+@lru_cache(maxsize=128)  # whole pages: `mkdocs serve` rebuilds unchanged pages on every edit
 def typeset(page_html: str) -> str:
     def repl(m: re.Match) -> str:
         display = m["block"] is not None

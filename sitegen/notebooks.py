@@ -23,6 +23,7 @@ import copy
 import html
 import posixpath
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -292,6 +293,7 @@ def colab_url(repository: str, lang: str, topic: str, branch: str = "main") -> s
 
 
 # -- the site's rendered copy ----------------------------------------------------------------------------------
+@lru_cache(maxsize=256)  # pure; `mkdocs serve` fills the same tables into the notebooks on every rebuild
 def _table_html(markdown_table: str) -> str:
     import markdown
 
@@ -379,6 +381,7 @@ _CODE_CELL = re.compile(r'<div class="highlight-ipynb hl-python"><pre>(.*?)</pre
 _PRE = re.compile(r"<pre>(?!<code>)")
 
 
+@lru_cache(maxsize=32)  # pure; whole notebook pages, rebuilt unchanged on every `mkdocs serve` edit
 def clean_html(page_html: str) -> str:
     """nbconvert's output made a page of this site.
 

@@ -65,6 +65,7 @@ theme:
 hooks:
   - {hook}
   - {i18n_hook}
+  - {speed_hook}
 extra:
   snippets:
     timeout: {timeout}
@@ -107,7 +108,9 @@ class MiniProject:
         (root / "snippets" / "t").mkdir(parents=True)
         (root / "snippets" / "__init__.py").write_text("")
         (root / "snippets" / "t" / "__init__.py").write_text("")
-        (root / "mkdocs.yml").write_text(MINI_CONFIG.format(hook=ROOT / "hooks" / "snippets.py", i18n_hook=ROOT / "hooks" / "i18n_site.py", timeout=timeout))
+        (root / "mkdocs.yml").write_text(MINI_CONFIG.format(
+            hook=ROOT / "hooks" / "snippets.py", i18n_hook=ROOT / "hooks" / "i18n_site.py",
+            speed_hook=ROOT / "hooks" / "rebuild_speed.py", timeout=timeout))
         self.cache = root / ".cache"
         self.site = root / "site"
 
