@@ -84,6 +84,7 @@ class Visit:
     scheme: str
     status: int = 0
     external: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
     failed: list = field(default_factory=list)
     console: list = field(default_factory=list)
     data: dict = field(default_factory=dict)
@@ -121,6 +122,7 @@ def visits(chromium, site_server, pages) -> dict[tuple[str, str], Visit]:
         current: list[Visit] = []
 
         def on_request(req):
+            current[-1].requests.append(req.url)
             if not req.url.startswith((site_server.origin + "/", "data:", "blob:")):
                 current[-1].external.append(req.url)
 
@@ -188,6 +190,26 @@ def test_no_request_leaves_the_site_and_none_fails(visits):
     problems = {v.name: [f"external: {u}" for u in v.external] + v.failed for v in visits.values()}
     assert not any(problems.values()), _report(problems)
     assert all(v.status == 200 for v in _page_visits(visits))
+
+
+def test_a_page_does_not_download_the_search_index_until_search_is_opened(visits):
+    """Material asks for search/search_index.json on every page load; overrides/partials/search-on-demand.js holds
+    it back until the reader opens search (tests/test_search.py opens it)."""
+    problems = {v.name: [u for u in v.requests if "search_index" in u] for v in visits.values()}
+    assert not any(problems.values()), _report(problems)
+
+
+def test_only_a_page_with_an_explorer_loads_the_explorer(visits, built_site):
+    with_explorer = set()
+    for v in _page_visits(visits):
+        html = (built_site.site / v.page.rel / "index.html").read_text(encoding="utf-8")
+        loads = {Path(urlsplit(u).path).name for u in v.requests} & {"explorer.js", "explorer.css"}
+        if 'class="bp-explorer"' in html:
+            with_explorer.add(v.page.rel)
+            assert loads == {"explorer.js", "explorer.css"}, v.name
+        else:
+            assert not loads, (v.name, loads)
+    assert with_explorer, "no page embeds the explorer"
 
 
 def test_no_console_errors(visits):

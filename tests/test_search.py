@@ -52,9 +52,10 @@ def search(chromium, built_site):
 
         def run(lang: str, query: str) -> list[str]:
             tab.goto(server.url("" if lang == "uk" else f"{lang}/"))
-            # Typed before the worker has built the index, a query is dropped: wait until the box says "type".
-            tab.wait_for_function(f"() => {META} === {T}['search.result.placeholder']", timeout=15_000)
+            # The index is fetched when search is opened (overrides/partials/search-on-demand.js); wait until the
+            # worker has built it and the box says "type", so a result list is never the previous query's.
             tab.locator("input.md-search__input").click()
+            tab.wait_for_function(f"() => {META} === {T}['search.result.placeholder']", timeout=15_000)
             tab.keyboard.insert_text(query)  # the text arrives as one input event, as from an input method
             tab.keyboard.press("End")  # Material reads the box on keyup (or focus), not on input
             tab.wait_for_function(f"() => document.querySelector('.md-search-result__item') || "
@@ -121,3 +122,44 @@ def test_search_index_is_utf8_with_the_ukrainian_fields(index, built_site):
     assert not any("forms" in d or "title_forms" in d for d in index["docs"] if d["location"].startswith("en/"))
     # lunr's trimmer strips \\W, i.e. every Cyrillic letter: it must never be in the pipeline.
     assert "trimmer" not in index["config"]["pipeline"]
+
+
+# -- the index is downloaded when search is opened (overrides/partials/search-on-demand.js) -----------------------
+@pytest.fixture
+def fresh_tab(chromium, built_site):
+    """A new tab on the built site and the list of URLs it requested."""
+    with SiteServer(built_site.site, site_prefix(built_site.site)) as server:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        seen: list[str] = []
+        tab.on("request", lambda r: seen.append(r.url))
+        yield server, tab, seen
+        context.close()
+
+
+def _asked_for_index(seen) -> bool:
+    return any(u.split("?")[0].endswith("/search/search_index.json") for u in seen)
+
+
+@pytest.mark.parametrize("key", ["s", "/"])
+def test_a_shortcut_opens_search_fetches_the_index_and_a_query_typed_at_once_is_answered(fresh_tab, key):
+    server, tab, seen = fresh_tab
+    tab.goto(server.url("en/"), wait_until="networkidle")
+    assert not _asked_for_index(seen)
+    tab.keyboard.press(key)
+    tab.keyboard.type("gradient")  # at once: before the index has arrived, let alone been built
+    tab.wait_for_function("() => document.querySelector('.md-search-result__item')", timeout=15_000)
+    assert _asked_for_index(seen)
+
+
+@pytest.mark.parametrize("param", ["h", "q"])
+def test_an_address_that_asks_for_search_gets_the_index_at_once(fresh_tab, built_site, param):
+    """?h= (a result's link: highlight the term on the page) and ?q= (open search with a query) need the index."""
+    server, tab, seen = fresh_tab
+    _require(built_site, "backprop")
+    tab.goto(server.url("backprop/") + f"?{param}=градієнт", wait_until="load")
+    if param == "h":
+        tab.wait_for_function("() => document.querySelector('article mark[data-md-highlight]')", timeout=15_000)
+    else:
+        tab.wait_for_function("() => document.querySelector('.md-search-result__item')", timeout=15_000)
+    assert _asked_for_index(seen)
