@@ -11,18 +11,23 @@ its ``--dirty`` mode leaves the navigation, the search index and the other langu
 - **Markdown → HTML of unchanged pages** (``Page.render``: Python-Markdown, pymdown-extensions, Pygments). The
   result is a function of the page's Markdown *after* ``on_page_markdown`` (snippet values are already in it), the
   Markdown extensions and their settings, the link-validation settings and the set of files links can resolve to.
-  The cache key is a hash of exactly those, plus the bytes of every file the page pulls in with
-  pymdownx.snippets (``--8<-- "path:section"``, how a listing of a snippet gets into a page); a page using any
-  other include form is never cached. Whatever the render logged (a broken-link warning, say) is stored and logged again on a hit, so
+  The cache key is a hash of exactly those, plus the bytes of every file the page pulls in with pymdownx.snippets
+  (``--8<-- "path:section"``, how a listing of a snippet gets into a page); a page using any other include form is
+  never cached. Whatever the render logged (a broken-link warning, say) is stored and logged again on a hit, so
   ``--strict`` fails a cached rebuild just as it failed the first one.
 - **Material's search indexer re-parsing unchanged HTML** (``SearchIndex.add_entry_from_context``, an
   ``html.parser`` pass over pages full of MathML). Its entries depend on the page's final HTML, URL, title, meta
   and table of contents, which make the key.
 
-Both memoised functions are wrapped only while a build runs (``on_pre_build`` to ``on_post_build``) and put back
-afterwards. Each cache holds the entries of the most recent builds only (LRU), so memory stays bounded.
-``tests/test_pipeline.py`` checks the cached output is byte-identical to a build without the cache and that an edit,
-a new link target or a new warning each reach the output.
+(Pure functions of ``sitegen`` that a rebuild repeats, TeX → MathML of a page and the notebook HTML clean-up, are
+memoised where they are defined, with ``functools.lru_cache``.)
+
+Neither MkDocs nor Material offers a hook for the last two, so this wraps the two methods (the versions are pinned
+in requirements.txt), only while a build runs (``on_pre_build`` to ``on_post_build``), and puts them back afterwards.
+Each cache keeps the most recently used entries only (LRU), so memory stays bounded. ``tests/test_rebuild_speed.py``
+checks that a rebuild from memory is byte-identical to a fresh build of the real site, and that an edited page, an
+edited listing, a new link target and a broken link each reach the output of a cached rebuild. On the reference
+machine a ``mkdocs serve`` rebuild after a prose edit went from about 3 s to about 1 s.
 """
 
 from __future__ import annotations
