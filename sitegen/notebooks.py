@@ -28,55 +28,17 @@ from pathlib import Path
 
 import nbformat
 
+from sitegen import topics as _topics
+
 LANGS = ("uk", "en")
 LIB = "dl_basics"  # the folder the notebook writes its files into (relative to the notebook's working directory)
 META = "dl_basics"  # cell metadata key: {"run": "topic/name"} on the cells whose outputs the site fills
 DEFAULT_REPOSITORY = "example/dl-basics"
 
-# topic -> its page (docs/<lang>/<page>), titles, and the preferred order of its snippets (others follow by name).
-TOPICS = {
-    "backprop": {
-        "page": "backprop.md",
-        "title": {"uk": "Зворотне поширення помилки", "en": "Backpropagation"},
-        "order": ["homework_code", "graph", "mistakes", "corrected", "precision", "finite_diff"],
-    },
-    "batchnorm": {
-        "page": "batchnorm.md",
-        "title": {"uk": "Batch Normalization", "en": "Batch Normalization"},
-        "order": ["transform", "batch_of_one", "activations", "training"],
-    },
-    "dropout": {
-        "page": "dropout.md",
-        "title": {"uk": "Dropout", "en": "Dropout"},
-        "order": ["inverted", "mc_dropout"],
-    },
-    "conv": {
-        "page": "factorized-conv.md",
-        "title": {"uk": "Факторизовані згортки", "en": "Factorized convolutions"},
-        "order": ["homework", "costs", "equiv", "rank", "rf"],
-    },
-}
-
-# One heading per snippet in each language; a snippet missing here gets its name as heading.
-HEADINGS = {
-    "backprop/homework_code": {"uk": "Код домашнього завдання, як його здано", "en": "The homework's code as handed in"},
-    "backprop/graph": {"uk": "Граф: прямий і зворотний прохід", "en": "The graph: forward and backward"},
-    "backprop/mistakes": {"uk": "Що насправді обчислює кожен рядок", "en": "What each line really computes"},
-    "backprop/corrected": {"uk": "Виправлений код", "en": "The corrected code"},
-    "backprop/precision": {"uk": "Насичення і точність: float32 проти float64", "en": "Saturation and precision: float32 vs float64"},
-    "backprop/finite_diff": {"uk": "Скінченні різниці: вибір кроку h", "en": "Finite differences: choosing the step h"},
-    "batchnorm/transform": {"uk": "BatchNorm вручну і nn.BatchNorm1d", "en": "BatchNorm by hand and nn.BatchNorm1d"},
-    "batchnorm/batch_of_one": {"uk": "Пакет з одного прикладу", "en": "A batch of one"},
-    "batchnorm/activations": {"uk": "Що надходить до кожного ReLU", "en": "What reaches each ReLU"},
-    "batchnorm/training": {"uk": "Навчання з BN і без", "en": "Training with and without BN"},
-    "dropout/inverted": {"uk": "Інвертований dropout, виміряний", "en": "Inverted dropout, measured"},
-    "dropout/mc_dropout": {"uk": "Dropout Монте-Карло", "en": "Monte Carlo dropout"},
-    "conv/homework": {"uk": "Числа домашнього завдання, перераховані", "en": "The homework's numbers, recomputed"},
-    "conv/costs": {"uk": "Вартість замін згортки 7×7", "en": "Costs of the replacements for a 7×7 convolution"},
-    "conv/equiv": {"uk": "Еквівалентності, перевірені чисельно", "en": "Equivalences, checked numerically"},
-    "conv/rank": {"uk": "Сума k сепарабельних проходів", "en": "A sum of k separable passes"},
-    "conv/rf": {"uk": "Виміряне рецептивне поле", "en": "The measured receptive field"},
-}
+# topic -> its page (docs/<lang>/<page>), notebook titles and snippet order, and each snippet's heading: all from
+# topics.yml (sitegen/topics.py), the one place a topic is declared.
+TOPICS = {t.id: {"page": t.page, "title": t.title, "order": t.order} for t in _topics.load()}
+HEADINGS = {f"{t.id}/{name}": head for t in _topics.load() for name, head in t.notebook}
 
 TEXT = {
     "uk": {

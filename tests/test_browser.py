@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit, unquote
 import pytest
 from bs4 import BeautifulSoup
 
+from sitegen.topics import load as load_topics
 from browser import LANGS, SiteServer, SitePage, site_pages, site_prefix, url_to_rel
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,7 @@ SCHEMES = {"light": "default", "dark": "slate"}        # Playwright colour schem
 # The dark scheme changes colours only (Material's palette), not the DOM: every axe rule runs in light, and in dark
 # the rules whose outcome depends on colour. Halves the slowest part of the visits.
 AXE_RULES = {"light": None, "dark": ["color-contrast", "link-in-text-block"]}
-TOPICS = ("backprop", "batchnorm", "dropout", "factorized-conv")
+TOPICS = tuple(t.slug for t in load_topics())  # topics.yml, in teaching order
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "dl-basics-screenshots")
 MISSING = "en/no-such-page/deeper/"                      # a 404 two levels deep: absolute links must still work
 

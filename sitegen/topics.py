@@ -1,0 +1,93 @@
+"""The site's topics, read from ``topics.yml`` (the one place a topic is declared); no MkDocs in here.
+
+>>> [t.id for t in load()][:2]
+['backprop', 'batchnorm']
+>>> by_id()["conv"].slug
+'factorized-conv'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGS = ("uk", "en")
+_KEYS = {"id", "page", "title", "summary", "notebook"}
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str                                  # snippets/<id>/, notebooks/<lang>/<id>.ipynb
+    page: str                                # docs/<lang>/<page>
+    title: dict                              # {lang: notebook title}
+    summary: dict                            # {lang: one line}
+    notebook: tuple                          # ((snippet, {lang: heading}), ...) in notebook order
+
+    @property
+    def slug(self) -> str:
+        """The page's URL path segment (``factorized-conv`` for ``factorized-conv.md``)."""
+        return self.page[:-3] if self.page.endswith(".md") else self.page
+
+    @property
+    def order(self) -> list[str]:
+        return [name for name, _ in self.notebook]
+
+    def heading(self, snippet: str, lang: str) -> str:
+        return dict(self.notebook)[snippet][lang]
+
+
+class TopicsError(ValueError):
+    pass
+
+
+def parse(data, source: str = "topics.yml") -> list[Topic]:
+    """Validate and convert the YAML list; every problem names the entry.
+
+    >>> parse([{"id": "x", "page": "x.md", "title": {"uk": "a"}, "summary": {"uk": "", "en": ""}, "notebook": []}])
+    Traceback (most recent call last):
+    ...
+    sitegen.topics.TopicsError: topics.yml: topic 'x': title needs both languages uk, en
+    """
+    if not isinstance(data, list):
+        raise TopicsError(f"{source}: expected a list of topics")
+    topics, seen = [], set()
+    for i, entry in enumerate(data):
+        name = entry.get("id", f"#{i + 1}") if isinstance(entry, dict) else f"#{i + 1}"
+        where = f"{source}: topic {name!r}"
+        if not isinstance(entry, dict) or set(entry) != _KEYS:
+            got = set(entry) if isinstance(entry, dict) else set()
+            raise TopicsError(f"{where}: keys must be {sorted(_KEYS)}; missing {sorted(_KEYS - got)}, "
+                              f"unknown {sorted(got - _KEYS)}")
+        if name in seen:
+            raise TopicsError(f"{where}: declared twice")
+        seen.add(name)
+        if not str(entry["page"]).endswith(".md"):
+            raise TopicsError(f"{where}: page must be a .md file name")
+        for key in ("title", "summary"):
+            if not isinstance(entry[key], dict) or set(entry[key]) != set(LANGS):
+                raise TopicsError(f"{where}: {key} needs both languages {', '.join(LANGS)}")
+        notebook = []
+        for item in entry["notebook"] or []:
+            if not isinstance(item, dict) or set(item) != {"snippet", *LANGS}:
+                raise TopicsError(f"{where}: each notebook item is {{snippet: name, uk: heading, en: heading}}")
+            notebook.append((item["snippet"], {lang: item[lang] for lang in LANGS}))
+        topics.append(Topic(entry["id"], entry["page"], dict(entry["title"]), dict(entry["summary"]), tuple(notebook)))
+    return topics
+
+
+@lru_cache(maxsize=None)
+def _load(path: str, mtime: float) -> tuple:
+    return tuple(parse(yaml.safe_load(Path(path).read_text(encoding="utf-8")), Path(path).name))
+
+
+def load(root: Path = ROOT) -> list[Topic]:
+    path = Path(root) / "topics.yml"
+    return list(_load(str(path), path.stat().st_mtime))
+
+
+def by_id(root: Path = ROOT) -> dict[str, Topic]:
+    return {t.id: t for t in load(root)}
