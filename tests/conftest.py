@@ -20,6 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+FONTS_CONF = ROOT / "tests" / "fonts" / "fonts.conf"
 SUMMARY = re.compile(r"snippets: (\d+) total, (\d+) executed, (\d+) cached, ([\d.]+) s")
 
 
@@ -167,7 +168,9 @@ def chromium(chromium_path):
 
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--no-first-run"]
+    # Only the fonts the project installs (tests/fonts/fonts.conf): what the tests measure is the same on every machine.
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=args, headless=True)
+        browser = pw.chromium.launch(executable_path=chromium_path, args=args, headless=True, env=env)
         yield browser
         browser.close()

@@ -146,13 +146,19 @@ def tables(r: dict, lang: str) -> dict:
         run = r["runs"][key]
         rows.append([L[run["method"]], run["dtype"], run["F"], *[run["grad"][k] for k in INPUTS], run["max_relerr"]])
     cols = [L["col_method"], L["col_dtype"], L["col_F"], "∂F/∂w₀", "∂F/∂x₀", "∂F/∂w₁", "∂F/∂x₁", L["col_err"]]
-    methods = Table(cols, rows, formats=[None, None, ".10g", ".10g", ".10g", ".10g", ".10g", ".1e"], align="llrrrrrr")
+    formats = [None, None, ".10g", ".10g", ".10g", ".10g", ".10g", ".1e"]
+
+    def part(keep):  # eight columns of ten-digit numbers are too wide for a laptop's column: two tables
+        return Table([cols[j] for j in keep], [[row[j] for j in keep] for row in rows],
+                     formats=[formats[j] for j in keep], align="ll" + "r" * (len(keep) - 2))
+
+    methods, methods_more = part([0, 1, 2, 3, 4]), part([0, 1, 5, 6, 7])
     form_rows = [[L[name], r["forms"][name]["float64"], r["forms"][name]["float32"], r["forms"][name]["relerr32"]]
                  for name in ("student", "tanh2")]
     form_rows.append([L["exact"], r["exact"]["grad"]["x"], None, None])
     forms = Table([L["col_formula"], label(LABELS, lang, "float64"), label(LABELS, lang, "float32"), L["col_err32"]],
                   form_rows, formats=[None, ".10g", ".10g", ".1e"], align="lrrr")
-    return {"methods": methods, "formulas": forms}
+    return {"methods": methods, "methods_more": methods_more, "formulas": forms}
 
 
 if __name__ == "__main__":

@@ -43,16 +43,16 @@ from sitegen.snippet import Table
 
 LABELS = {
     "uk": {
-        "sample": "приклад", "feature": "ознака", "mean": "середнє $\\mu_B$",
-        "var_b": "дисперсія $\\sigma_B^2$ (÷ N)", "var_u": "дисперсія (÷ N − 1)",
+        "sample": "приклад", "feature": "ознака", "mean": "$\\mu_B$",
+        "var_b": "$\\sigma_B^2$ (÷ N)", "var_u": "дисперсія (÷ N − 1)",
         "gamma": "$\\gamma$", "beta": "$\\beta$",
-        "rmean": "`running_mean` після кроку", "rvar": "`running_var` після кроку",
+        "rmean": "`running_mean`", "rvar": "`running_var`",
     },
     "en": {
-        "sample": "sample", "feature": "feature", "mean": "mean $\\mu_B$",
-        "var_b": "variance $\\sigma_B^2$ (÷ N)", "var_u": "variance (÷ N − 1)",
+        "sample": "sample", "feature": "feature", "mean": "$\\mu_B$",
+        "var_b": "$\\sigma_B^2$ (÷ N)", "var_u": "variance (÷ N − 1)",
         "gamma": "$\\gamma$", "beta": "$\\beta$",
-        "rmean": "`running_mean` after one step", "rvar": "`running_var` after one step",
+        "rmean": "`running_mean`", "rvar": "`running_var`",
     },
 }
 

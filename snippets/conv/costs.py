@@ -52,9 +52,9 @@ NAMES = {
 }
 
 LABELS = {
-    "uk": {"design": "Конструкція", "params": "Параметри", "mults": "Множення", "share": "Множень від 7×7",
+    "uk": {"design": "Конструкція", "params": "Параметри", "mults": "Множення", "share": "Частка від 7×7",
            "out": "Вихід", "rf": "Рецептивне поле", "pixels": "Задіяних пікселів входу", **NAMES["uk"]},
-    "en": {"design": "Design", "params": "Parameters", "mults": "Multiplications", "share": "Multiplications vs 7×7",
+    "en": {"design": "Design", "params": "Parameters", "mults": "Multiplications", "share": "Share of 7×7",
            "out": "Output", "rf": "Receptive field", "pixels": "Input pixels used", **NAMES["en"]},
 }
 

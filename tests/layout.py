@@ -1,0 +1,117 @@
+"""What a reader's screen shows: widths, scroll boxes and math fonts, measured in Chromium (tests/test_layout.py).
+
+``measure(tab)`` opens every ``<details>`` block, waits for fonts, and returns what overflows. Usable by hand::
+
+    .venv/bin/python tests/layout.py site/ 390   # prints the measurements of every page at 390 px
+"""
+
+from __future__ import annotations
+
+MEASURE_JS = """async () => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  await document.fonts.ready;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  window.dispatchEvent(new Event('resize'));              // assets/a11y.js re-marks scroll boxes after the opening
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const col = document.querySelector('.md-content__inner');
+  const cs = getComputedStyle(col);
+  const cr = col.getBoundingClientRect();
+  const left = cr.left + parseFloat(cs.paddingLeft), right = cr.right - parseFloat(cs.paddingRight);
+  const describe = el => {
+    const d = el.closest('.math-display');
+    if (d) return 'math: ' + (d.querySelector('math')?.getAttribute('alttext') || '').slice(0, 70);
+    const t = el.closest('table') || el.querySelector('table');
+    if (t) return 'table: ' + (t.querySelector('th')?.textContent || '').trim().slice(0, 40) + ' … ('
+                  + t.querySelectorAll('thead th').length + ' columns)';
+    return el.tagName.toLowerCase() + '.' + [...el.classList].join('.');
+  };
+  // Display formulas and tables wider than the text column (laptop: none allowed).
+  const wide = [];
+  for (const el of col.querySelectorAll('.math-display, .md-typeset__scrollwrap, .snippet-figure img')) {
+    if (!el.getClientRects().length) continue;
+    // Material lets a table's scroll wrapper reach 0.8rem past the column on each side (its padding): measure the
+    // table itself, and whether the wrapper has to scroll.
+    const target = el.classList.contains('md-typeset__scrollwrap') ? (el.querySelector('table') || el) : el;
+    const r = target.getBoundingClientRect();
+    const over = Math.max(el.scrollWidth - el.clientWidth, r.right - right, left - r.left);
+    const contentWidth = Math.round(Math.max(r.width, el.scrollWidth));
+    if (over > 0.5) wide.push({what: describe(el), over: Math.round(over), width: Math.round(contentWidth),
+                               column: Math.round(right - left)});
+  }
+  // Every box that scrolls sideways: focusable, labelled, with the fade cue.
+  const boxes = [];
+  for (const el of document.querySelectorAll('.md-content *')) {
+    if (el.scrollWidth <= el.clientWidth + 1) continue;
+    const ox = getComputedStyle(el).overflowX;
+    if (ox !== 'auto' && ox !== 'scroll') continue;
+    boxes.push({what: describe(el), tabindex: el.tabIndex, label: el.getAttribute('aria-label') || '',
+                role: el.getAttribute('role') || '', cue: el.classList.contains('scrollbox--right'),
+                code: !!el.closest('pre')});
+  }
+  // Scripts smaller than their base, superscripts raised, subscripts lowered.
+  const scripts = [];
+  for (const el of document.querySelectorAll('msup, msub')) {
+    const [base, s] = el.children;
+    if (!base || !s || !el.getClientRects().length) continue;
+    const fb = parseFloat(getComputedStyle(base).fontSize), fs = parseFloat(getComputedStyle(s).fontSize);
+    const rb = base.getBoundingClientRect(), rs = s.getBoundingClientRect();
+    const sup = el.tagName.toLowerCase() === 'msup';
+    const placed = sup ? rs.top < rb.top + 0.25 * rb.height : rs.bottom > rb.bottom - 0.1 * rb.height;
+    if (!(fs < fb) || !placed) scripts.push({what: describe(el) + ' :: ' + el.textContent.slice(0, 20),
+                                           base: fb, script: fs, placed});
+  }
+  const math = document.querySelector('math');
+  return {
+    pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth,
+    column: Math.round(right - left), wide, boxes, scripts,
+    mathCount: document.querySelectorAll('math').length,
+    mathFamily: math ? getComputedStyle(math).fontFamily : '',
+    mathFontLoaded: document.fonts.check('16px "DL Math"'),
+  };
+}"""
+
+
+def platform_fonts(tab, selector: str = "math mi, math mn, math mo", limit: int = 12) -> set[str]:
+    """The font families Chromium actually drew the first ``limit`` math tokens with (DevTools protocol)."""
+    cdp = tab.context.new_cdp_session(tab)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        ids = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"][:limit]
+        fams = set()
+        for node in ids:
+            for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+                fams.add(f["familyName"])
+        return fams
+    finally:
+        cdp.detach()
+
+
+if __name__ == "__main__":  # pragma: no cover - a tool for authors
+    import json
+    import os
+    import sys
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from browser import SiteServer, site_pages, site_prefix
+
+    site, width = Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 1280
+    conf = Path(__file__).with_name("fonts") / "fonts.conf"
+    with SiteServer(site, site_prefix(site)) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", env=dict(os.environ, FONTCONFIG_FILE=str(conf)),
+                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
+        tab = browser.new_page(viewport={"width": width, "height": 844 if width < 600 else 800})
+        for p in site_pages(site):
+            if "notebooks/" in p.rel:
+                continue
+            tab.goto(server.url(p.rel), wait_until="networkidle")
+            m = tab.evaluate(MEASURE_JS)
+            print(p.rel or "/", json.dumps({k: m[k] for k in ("pageWidth", "column", "wide", "scripts")}, ensure_ascii=False))
+            for b in m["boxes"]:
+                if not b["code"]:
+                    print("   box", b)
+        browser.close()

@@ -1,0 +1,212 @@
+"""What a reader's screen shows, on a laptop and a phone: nothing clipped, math in the shipped font.
+
+Chromium sees only the fonts the project installs (tests/fonts/fonts.conf, set by the ``chromium`` fixture) plus the
+math font the site ships, so these measurements are the same on every machine. Every non-notebook page of both
+languages is visited at 1280×800 and 390×844, light and dark, with every ``<details>`` block open
+(``tests/layout.py`` measures). Screenshots of each topic at both widths go to ``$TMPDIR/dl-basics-screenshots``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from fontTools.ttLib import TTFont
+
+from browser import SiteServer, site_pages, site_prefix
+from layout import MEASURE_JS, platform_fonts
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import make_mathfont  # noqa: E402
+
+FONT = make_mathfont.OUT
+WIDTHS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SCHEMES = ("light", "dark")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = """async (rules) => {
+  const opts = {resultTypes: ['violations']};
+  if (rules) opts.runOnly = {type: 'rule', values: rules};
+  const r = await axe.run(document, opts);
+  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+}"""
+
+
+def _italic(ch: str) -> str:
+    """The character Chromium draws for a one-letter <mi> (MathML Core's math-auto: Mathematical Italic)."""
+    o = ord(ch)
+    if ch == "h":
+        return "\u210e"
+    if "A" <= ch <= "Z":
+        return chr(0x1D434 + o - ord("A"))
+    if "a" <= ch <= "z":
+        return chr(0x1D44E + o - ord("a"))
+    if 0x391 <= o <= 0x3A9 and o != 0x3A2:
+        return chr(0x1D6E2 + o - 0x391)
+    if 0x3B1 <= o <= 0x3C9:
+        return chr(0x1D6FC + o - 0x3B1)
+    return {"\u03f5": "\U0001D716", "\u03d1": "\U0001D717", "\u03d5": "\U0001D719", "\u03d6": "\U0001D71B",
+            "\u2202": "\U0001D715", "\u2207": "\U0001D6FB"}.get(ch, ch)
+
+
+def test_italic_mapping_matches_unicode_names():
+    import unicodedata
+    assert unicodedata.name(_italic("x")) == "MATHEMATICAL ITALIC SMALL X"
+    assert unicodedata.name(_italic("B")) == "MATHEMATICAL ITALIC CAPITAL B"
+    assert unicodedata.name(_italic("β")) == "MATHEMATICAL ITALIC SMALL BETA"
+    assert unicodedata.name(_italic("Ω")) == "MATHEMATICAL ITALIC CAPITAL OMEGA"
+    assert unicodedata.name(_italic("ϵ")) == "MATHEMATICAL ITALIC EPSILON SYMBOL"
+    assert unicodedata.name(_italic("h")) == "PLANCK CONSTANT"
+
+
+def math_characters(site: Path) -> dict[str, str]:
+    """Every character the site's MathML draws in the math font (``<mtext>`` is set in the text font) -> a page."""
+    used: dict[str, str] = {}
+    for f in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(f.read_text(encoding="utf-8"), "html.parser")
+        for m in soup.find_all("math"):
+            for el in m.find_all(["mtext", "annotation"]):
+                el.decompose()
+            for el in m.find_all(True):
+                if el.find(True) is not None:
+                    continue
+                text = el.get_text()
+                if el.name == "mi" and len(text) == 1 and not el.get("mathvariant"):
+                    text += _italic(text)
+                for ch in text:
+                    if not ch.isspace():
+                        used.setdefault(ch, f.relative_to(site).as_posix())
+    return used
+
+
+def test_math_font_has_a_math_table_and_every_character_the_site_uses(built_site):
+    font = TTFont(FONT)
+    assert "MATH" in font, "without an OpenType MATH table Chromium cannot size scripts, radicals and fractions"
+    cmap = font.getBestCmap()
+    used = math_characters(built_site.site)
+    assert len(used) > 40, sorted(used)  # the site has math: the check would be empty otherwise
+    missing = {f"U+{ord(c):04X} {c!r}": page for c, page in used.items() if ord(c) not in cmap}
+    assert not missing, f"characters of the site's MathML missing from {FONT.name} (extend BLOCKS in " \
+                        f"tools/make_mathfont.py and run it): {missing}"
+
+
+def test_math_font_is_what_the_generator_makes():
+    assert make_mathfont.SOURCE.is_file(), "node_modules/@fontsource/noto-sans-math missing: ./dev test runs npm ci"
+    assert FONT.read_bytes() == make_mathfont.make(), "run: .venv/bin/python tools/make_mathfont.py"
+    licence = make_mathfont.LICENSE.read_text(encoding="utf-8")
+    assert "SIL Open Font License" in licence and "Copyright" in licence
+
+
+def test_site_css_names_the_shipped_math_font_first():
+    css = (ROOT / "docs" / "assets" / "site.css").read_text(encoding="utf-8")
+    face = re.search(r"@font-face\s*\{[^}]*font-family:\s*\"([^\"]+)\"[^}]*url\(\"([^\"]+)\"", css)
+    assert face and (ROOT / "docs" / "assets" / face[2]).resolve() == FONT.resolve()
+    family = re.search(r"(?m)^math\s*\{[^}]*font-family:\s*([^;]+);", css)[1]
+    assert family.split(",")[0].strip().strip('"') == face[1]
+
+
+# -- in Chromium ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def layout_pages(built_site):
+    pages = [p for p in site_pages(built_site.site) if not p.rel.removeprefix("en/").startswith("notebooks/")]
+    assert {p.topic for p in pages} >= {"index", "glossary"}
+    return pages
+
+
+@pytest.fixture(scope="session")
+def layouts(chromium, built_site, layout_pages):
+    """{(width, scheme, rel): measurements} for every page; axe at each width (all rules light, colours dark)."""
+    from test_browser import SCREENSHOTS, TOPICS
+
+    axe_src = AXE.read_text(encoding="utf-8")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    out = {}
+    with SiteServer(built_site.site, site_prefix(built_site.site)) as server:
+        for width, viewport in WIDTHS.items():
+            for scheme in SCHEMES:
+                context = chromium.new_context(color_scheme=scheme, viewport=viewport)
+                tab = context.new_page()
+                for page in layout_pages:
+                    tab.goto(server.url(page.rel), wait_until="networkidle")
+                    m = tab.evaluate(MEASURE_JS)
+                    if scheme == "light" and m["mathCount"]:
+                        m["fonts"] = sorted(platform_fonts(tab))
+                    tab.add_script_tag(content=axe_src)
+                    m["axe"] = tab.evaluate(AXE_JS, None if scheme == "light" else ["color-contrast"])
+                    if page.topic in TOPICS:
+                        tab.evaluate("window.scrollTo(0, 0)")
+                        tab.screenshot(path=str(SCREENSHOTS / f"{page.lang}-{page.topic}-{width}-{scheme}.png"))
+                    out[(width, scheme, page.rel)] = m
+                context.close()
+    return out
+
+
+def _failures(layouts, width, check):
+    bad = {}
+    for (w, scheme, rel), m in layouts.items():
+        if w == width:
+            problems = check(m)
+            if problems:
+                bad[f"/{rel} [{scheme}]"] = problems
+    return bad
+
+
+@pytest.mark.browser
+def test_laptop_nothing_wider_than_the_column(layouts):
+    bad = _failures(layouts, "laptop", lambda m: m["wide"])
+    assert not bad, f"display formulas or tables wider than the 1280 px column: {bad}"
+
+
+@pytest.mark.browser
+def test_laptop_column_is_the_one_measured(layouts):
+    # Guards the measurement itself: Material's text column at 1280 px, and a page that scrolls only vertically.
+    for (w, _, rel), m in layouts.items():
+        if w == "laptop":
+            assert 600 < m["column"] < 800 and m["pageWidth"] <= m["viewport"], (rel, m["column"], m["pageWidth"])
+
+
+@pytest.mark.browser
+def test_phone_never_scrolls_sideways(layouts):
+    bad = _failures(layouts, "phone", lambda m: m["pageWidth"] > m["viewport"] and m["pageWidth"])
+    assert not bad, f"pages wider than a 390 px phone: {bad}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_scrolling_box_is_focusable_labelled_and_shows_the_cut(layouts, width):
+    def check(m):
+        return [b for b in m["boxes"] if b["tabindex"] < 0 or not b["label"] or not b["role"] or not b["cue"]]
+
+    assert not _failures(layouts, width, check)
+    if width == "phone":  # the check is not vacuous: on a phone some tables and listings do scroll
+        assert any(m["boxes"] for (w, _, _), m in layouts.items() if w == width)
+
+
+@pytest.mark.browser
+def test_phone_display_formulas_fit(layouts):
+    bad = _failures(layouts, "phone", lambda m: [x for x in m["wide"] if x["what"].startswith("math")])
+    assert not bad, f"display formulas wider than a phone's column (split them into several): {bad}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_math_in_the_shipped_font_with_scripts_smaller_than_their_base(layouts, width):
+    with_math = {k: m for k, m in layouts.items() if k[0] == width and m["mathCount"]}
+    assert with_math
+    for (w, scheme, rel), m in with_math.items():
+        assert m["mathFamily"].startswith('"DL Math"') and m["mathFontLoaded"], (rel, m["mathFamily"])
+        if scheme == "light":
+            assert m["fonts"] == ["Noto Sans Math"], (rel, m["fonts"])
+        assert not m["scripts"], (rel, scheme, m["scripts"][:5])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_clean_with_every_block_open(layouts, width):
+    bad = _failures(layouts, width, lambda m: m["axe"])
+    assert not bad, bad
