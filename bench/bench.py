@@ -239,7 +239,8 @@ def page_weights(browser, base: str, paths: list[str], site_root: Path) -> dict[
         by_kind = {k: 0 for k in KINDS}
         for kind, size, _ in seen.values():
             by_kind[kind] += size
-        figures = sum(size for url, (_, size, _) in seen.items() if "/_figures/" in url)
+        # The page's own assets: its figures, and the math font (fetched only by a page with math).
+        figures = sum(size for url, (_, size, _) in seen.items() if "/_figures/" in url or "/assets/fonts/" in url)
         out[path] = {"kinds": by_kind, "total": sum(by_kind.values()), "figures": figures, "foreign": foreign,
                      "gzip": sum(g for _, _, g in seen.values())}
         context.close()
@@ -495,11 +496,11 @@ def report_weights(weights, sizes) -> list[str]:
     stock = weights["stock"]
     lines = [f"First load in Chromium (fresh context, empty cache, nothing clicked): bytes of every response body, "
              f"as the browser decodes them. Stock Material page with the same theme settings and an empty body: "
-             f"**{kb(stock['total'])}**; allowance per topic page = 1.5 × stock + the page's own figures. The gzip "
+             f"**{kb(stock['total'])}**; allowance per topic page = 1.5 × stock + the page's own figures and math font. The gzip "
              f"column estimates what GitHub Pages would transfer (text types gzip-compressed, level 6); the target "
              f"is judged on the larger, uncompressed figure. Companion notebook pages are listed, not judged: they "
              f"print whole scripts (the `%%writefile` cells Colab needs), and the target is about topic pages.", "",
-             "| page | " + " | ".join(KINDS) + " | total | ≈ gzip | own figures | allowance | |",
+             "| page | " + " | ".join(KINDS) + " | total | ≈ gzip | own figures + font | allowance | |",
              "| --- |" + " ---: |" * (len(KINDS) + 4) + " --- |"]
     for path, w in [("(stock Material)", stock)] + sorted(weights["pages"].items()):
         allowance = 1.5 * stock["total"] + w["figures"]
