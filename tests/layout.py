@@ -67,6 +67,10 @@ MEASURE_JS = """async () => {
     mathCount: document.querySelectorAll('math').length,
     mathFamily: math ? getComputedStyle(math).fontFamily : '',
     mathFontLoaded: document.fonts.check('16px "DL Math"'),
+    // A fingerprint of the layout: the width of every formula, table and paragraph (compare two machines).
+    widths: [...document.querySelectorAll('.md-content math, .md-content table, .md-content p')]
+              .map(e => Math.round(e.getBoundingClientRect().width * 10) / 10),
+    height: document.documentElement.scrollHeight,
   };
 }"""
 
@@ -100,7 +104,7 @@ if __name__ == "__main__":  # pragma: no cover - a tool for authors
     from browser import SiteServer, site_pages, site_prefix
 
     site, width = Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 1280
-    conf = Path(__file__).with_name("fonts") / "fonts.conf"
+    conf = Path(os.environ.get("LAYOUT_FONTS_CONF") or Path(__file__).with_name("fonts") / "fonts.conf")
     with SiteServer(site, site_prefix(site)) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", env=dict(os.environ, FONTCONFIG_FILE=str(conf)),
                                      args=["--headless", "--no-sandbox", "--disable-gpu"])
@@ -110,6 +114,9 @@ if __name__ == "__main__":  # pragma: no cover - a tool for authors
                 continue
             tab.goto(server.url(p.rel), wait_until="networkidle")
             m = tab.evaluate(MEASURE_JS)
+            if os.environ.get("LAYOUT_FINGERPRINT"):
+                print(p.rel or "/", width, m["height"], json.dumps(m["widths"]))
+                continue
             print(p.rel or "/", json.dumps({k: m[k] for k in ("pageWidth", "column", "wide", "scripts")}, ensure_ascii=False))
             for b in m["boxes"]:
                 if not b["code"]:
