@@ -326,14 +326,19 @@ def lighthouse_once(url: str, out: Path) -> dict:
     """One Lighthouse run (its default: mobile, simulated throttling) of ``url`` in Debian's chromium."""
     if not LIGHTHOUSE.exists():
         raise SystemExit(f"{LIGHTHOUSE} missing: npm ci (package.json pins lighthouse)")
-    proc = subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-                           f"--only-categories={','.join(LH_CATEGORIES)}", f"--chrome-flags={LH_CHROME_FLAGS}"],
-                          env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0 or not out.exists():
-        raise SystemExit(f"lighthouse failed on {url}:\n{proc.stderr[-3000:]}")
-    report = json.loads(out.read_text())
-    if report.get("runtimeError"):
-        raise SystemExit(f"lighthouse on {url}: {report['runtimeError']}")
+    for attempt in range(3):  # on a busy machine a DevTools call can time out: try again, then give up loudly
+        out.unlink(missing_ok=True)
+        proc = subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+                               "--max-wait-for-load=120000", f"--only-categories={','.join(LH_CATEGORIES)}",
+                               f"--chrome-flags={LH_CHROME_FLAGS}"],
+                              env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, timeout=900)
+        report = json.loads(out.read_text()) if proc.returncode == 0 and out.exists() else None
+        if report is not None and not report.get("runtimeError"):
+            break
+        print(f"  lighthouse attempt {attempt + 1} on {url} failed: "
+              f"{(report or {}).get('runtimeError') or proc.stderr[-500:]}", file=sys.stderr)
+    else:
+        raise SystemExit(f"lighthouse failed three times on {url}")
     audits = report["audits"]
     row = {c: report["categories"][c]["score"] for c in LH_CATEGORIES}
     row.update(tbt=audits["total-blocking-time"]["numericValue"],
