@@ -22,7 +22,8 @@ Measured (targets from issue 7 in brackets):
 4. live reload — ``mkdocs serve --livereload``, a page open in Chromium, a prose edit: time until the browser shows
    the new text [< 2 s], and snippets executed by that rebuild [0];
 5. Lighthouse (npm ``lighthouse``, pinned in package.json; Debian's chromium through ``CHROME_PATH``; its default
-   mobile, throttled settings) on every page and on the stock Material page, median of 3 runs per page:
+   mobile, throttled settings) on every page and on the stock Material page, both served gzip-compressed as GitHub
+   Pages serves them, median of 3 runs per page:
    performance, TBT, LCP, DOM elements, accessibility, best practices, SEO [performance ≥ 0.9 on topic, glossary
    and notebook pages; home ≥ 0.9 and within 0.03 of stock; the other three 1.0]. ``--pages en/,en/batchnorm/``
    measures some pages only, ``--runs N`` changes the number of runs. Lighthouse is CPU-bound: on a shared machine
@@ -39,6 +40,7 @@ import datetime as dt
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import platform
@@ -202,8 +204,30 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve_dir(directory: Path):
-    handler = functools.partial(_Quiet, directory=str(directory))
+class _Gzip(_Quiet):
+    """As GitHub Pages serves: text types gzip-compressed when the browser accepts it (Lighthouse's simulated network
+    then costs what a reader's transfer costs, not the uncompressed bytes of a local server)."""
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the redirect to the folder's URL
+            path = os.path.join(path, "index.html")
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path) or \
+                not path.endswith(TEXT_TYPES):
+            return super().send_head()
+        body = gzip.compress(Path(path).read_bytes(), 6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve_dir(directory: Path, gzip_text: bool = False):
+    handler = functools.partial(_Gzip if gzip_text else _Quiet, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
@@ -368,8 +392,8 @@ def bench_lighthouse(project: Path, tmp: Path, site: Path, pages: list[str] | No
     missing = sorted(set(pages or []) - set(every))
     if missing:
         raise SystemExit(f"--pages: not in the site: {missing}")
-    srv, base = serve_dir(site)
-    srv2, base2 = serve_dir(tmp / "stock-lh-site")
+    srv, base = serve_dir(site, gzip_text=True)
+    srv2, base2 = serve_dir(tmp / "stock-lh-site", gzip_text=True)
     out = {}
     try:
         out["(stock Material)"] = lighthouse_median(base2, runs, tmp)
