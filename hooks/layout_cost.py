@@ -20,8 +20,12 @@ import re
 from mkdocs.plugins import event_priority
 
 _HEADING = re.compile(r"<(h[2-6])\b[^>]*>.*?</\1>", re.S)
+# The last sections and cells stay rendered: a reader (or axe) jumping to the end of the page would otherwise have
+# them laid out under the footer just then, moving it while it is read (Lighthouse's axe, at a phone's width, then
+# measured the footer's colours against the wrong background).
 STYLE = ("<style>.md-typeset .section-body,.md-typeset .jp-Cell{content-visibility:auto;"
-         "contain-intrinsic-size:auto 600px}</style>")
+         "contain-intrinsic-size:auto 600px}.md-typeset .section-body:nth-last-of-type(-n+2),"
+         ".md-typeset .jp-Cell:nth-last-child(-n+3){content-visibility:visible}</style>")
 
 
 def wrap_sections(html: str) -> str:
