@@ -20,7 +20,17 @@ Measured (targets from issue 7 in brackets):
 3. scale — N synthetic pages (both languages) each with its own tiny snippet: cold and warm time per page
    [flat in N], snippets executed by the warm build [0];
 4. live reload — ``mkdocs serve --livereload``, a page open in Chromium, a prose edit: time until the browser shows
-   the new text [< 2 s], and snippets executed by that rebuild [0].
+   the new text [< 2 s], and snippets executed by that rebuild [0];
+5. Lighthouse (npm ``lighthouse``, pinned in package.json; Debian's chromium through ``CHROME_PATH``; its default
+   mobile, throttled settings) on every page and on the stock Material page, both served gzip-compressed as GitHub
+   Pages serves them, median of 3 runs per page:
+   performance, TBT, LCP, DOM elements, accessibility, best practices, SEO [performance ≥ 0.9 on topic, glossary
+   and notebook pages; home ≥ 0.9 and within 0.03 of stock; the other three 1.0]. ``--pages en/,en/batchnorm/``
+   measures some pages only, ``--runs N`` changes the number of runs. Lighthouse is CPU-bound: on a shared machine
+   its figures are noise.
+
+The cold build is measured twice: with one snippet at a time (``SNIPPETS_JOBS=1``) and with the runner's default
+(one per core, bounded by memory; ``sitegen/environment.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +40,8 @@ import datetime as dt
 import functools
 import gzip
 import http.server
+import io
+import json
 import os
 import platform
 import re
@@ -107,12 +119,13 @@ def _tree_rss(proc) -> int:
     return total
 
 
-def build(project: Path, site: Path, cache: Path, label: str) -> BuildResult:
+def build(project: Path, site: Path, cache: Path, label: str, extra_env: dict | None = None) -> BuildResult:
     """One build, timed, with the peak of the whole process tree's RSS sampled every 50 ms (the forkserver and
     snippet children are not reaped by the build process, so ``getrusage(RUSAGE_CHILDREN)`` would miss them)."""
     import psutil
 
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(cache), SOURCE_DATE_EPOCH="1700000000")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(cache), SOURCE_DATE_EPOCH="1700000000",
+               **(extra_env or {}))
     # Not --strict: a broken link in a work-in-progress page must not stop a measurement; warnings are counted.
     cmd = [PY, "-m", "mkdocs", "build", "--no-strict", "-d", str(site)]
     log = project.parent / f"build-{re.sub(r'[^a-z0-9]+', '-', label.lower())}.log"
@@ -155,9 +168,20 @@ def prose_edit(project: Path, marker: str) -> Path:
     return project / "docs" / "uk" / "index.md"
 
 
+def _jobs() -> int:
+    sys.path.insert(0, str(ROOT))
+    from sitegen.environment import default_jobs
+
+    return default_jobs()
+
+
 def bench_builds(project: Path, tmp: Path) -> list[BuildResult]:
     cache, site = tmp / "cache-builds", tmp / "site-builds"
-    results = [build(project, site, cache, "cold (empty cache)"),
+    shutil.rmtree(project / ".cache", ignore_errors=True)  # mkdocs-jupyter's cache lives in the project
+    one_job = build(project, tmp / "site-one-job", tmp / "cache-one-job", "cold, 1 job (SNIPPETS_JOBS=1)",
+                    {"SNIPPETS_JOBS": "1"})
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    results = [build(project, site, cache, f"cold (empty cache), {_jobs()} jobs (default: all cores)"),
                build(project, site, cache, "warm (nothing changed)")]
     prose_edit(project, "A prose-only edit made by the benchmark.")
     results.append(build(project, site, cache, "prose-only edit"))
@@ -165,7 +189,7 @@ def bench_builds(project: Path, tmp: Path) -> list[BuildResult]:
     snippet = project / "snippets" / f"{name}.py"
     snippet.write_text(snippet.read_text() + "\n# an edit made by the benchmark\n")
     results.append(build(project, site, cache, f"one-snippet edit ({name})"))
-    return results
+    return results + [one_job]
 
 
 # -- page weight in Chromium --------------------------------------------------------------------------------------
@@ -180,8 +204,30 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve_dir(directory: Path):
-    handler = functools.partial(_Quiet, directory=str(directory))
+class _Gzip(_Quiet):
+    """As GitHub Pages serves: text types gzip-compressed when the browser accepts it (Lighthouse's simulated network
+    then costs what a reader's transfer costs, not the uncompressed bytes of a local server)."""
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the redirect to the folder's URL
+            path = os.path.join(path, "index.html")
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path) or \
+                not path.endswith(TEXT_TYPES):
+            return super().send_head()
+        body = gzip.compress(Path(path).read_bytes(), 6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve_dir(directory: Path, gzip_text: bool = False):
+    handler = functools.partial(_Gzip if gzip_text else _Quiet, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
@@ -292,6 +338,101 @@ def site_sizes(site: Path) -> dict:
     svgs = sorted((p.relative_to(site).as_posix(), p.stat().st_size) for p in files
                   if p.suffix == ".svg" and "_figures" in p.parts)
     return {"bytes": sum(p.stat().st_size for p in files), "files": len(files), "svgs": svgs}
+
+
+# -- Lighthouse ---------------------------------------------------------------------------------------------------
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LH_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+LH_CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking " \
+                  "--disable-component-update --no-first-run"
+
+
+def lighthouse_once(url: str, out: Path) -> dict:
+    """One Lighthouse run (its default: mobile, simulated throttling) of ``url`` in Debian's chromium."""
+    if not LIGHTHOUSE.exists():
+        raise SystemExit(f"{LIGHTHOUSE} missing: npm ci (package.json pins lighthouse)")
+    for attempt in range(3):  # on a busy machine a DevTools call can time out: try again, then give up loudly
+        out.unlink(missing_ok=True)
+        proc = subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+                               "--max-wait-for-load=120000", f"--only-categories={','.join(LH_CATEGORIES)}",
+                               f"--chrome-flags={LH_CHROME_FLAGS}"],
+                              env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, timeout=900)
+        report = json.loads(out.read_text()) if proc.returncode == 0 and out.exists() else None
+        if report is not None and not report.get("runtimeError"):
+            break
+        print(f"  lighthouse attempt {attempt + 1} on {url} failed: "
+              f"{(report or {}).get('runtimeError') or proc.stderr[-500:]}", file=sys.stderr)
+    else:
+        raise SystemExit(f"lighthouse failed three times on {url}")
+    audits = report["audits"]
+    row = {c: report["categories"][c]["score"] for c in LH_CATEGORIES}
+    row.update(tbt=audits["total-blocking-time"]["numericValue"],
+               lcp=audits["largest-contentful-paint"]["numericValue"],
+               dom=audits.get("dom-size-insight", audits.get("dom-size", {})).get("numericValue"),
+               version=report["lighthouseVersion"])
+    return row
+
+
+def lighthouse_median(url: str, runs: int, tmp: Path) -> dict:
+    """Each figure's median over ``runs`` runs (medians taken figure by figure)."""
+    samples = [lighthouse_once(url, tmp / f"lh-{time.time_ns()}.json") for _ in range(runs)]
+    out = {k: statistics.median([s[k] for s in samples if s[k] is not None] or [0])
+           for k in samples[0] if k != "version"}
+    out["version"], out["runs"] = samples[0]["version"], runs
+    out["performance_all"] = [s["performance"] for s in samples]
+    return out
+
+
+def bench_lighthouse(project: Path, tmp: Path, site: Path, pages: list[str] | None, runs: int) -> dict:
+    stock = stock_project(project, tmp / "stock-lh")
+    subprocess.run([PY, "-m", "mkdocs", "build", "-q", "-d", str(tmp / "stock-lh-site")], cwd=stock, check=True,
+                   env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    every = sorted(p.relative_to(site).parent.as_posix() + "/" for p in site.rglob("index.html"))
+    every = ["" if p == "./" else p for p in every if not p.startswith(("assets/", "search/"))]
+    chosen = every if not pages else [p for p in every if p in pages]
+    missing = sorted(set(pages or []) - set(every))
+    if missing:
+        raise SystemExit(f"--pages: not in the site: {missing}")
+    srv, base = serve_dir(site, gzip_text=True)
+    srv2, base2 = serve_dir(tmp / "stock-lh-site", gzip_text=True)
+    out = {}
+    try:
+        out["(stock Material)"] = lighthouse_median(base2, runs, tmp)
+        print(f"  lighthouse stock: {out['(stock Material)']['performance']}", file=sys.stderr)
+        for p in chosen:
+            out[p] = lighthouse_median(base + p, runs, tmp)
+            print(f"  lighthouse /{p}: {out[p]['performance']} (runs {out[p]['performance_all']})", file=sys.stderr)
+    finally:
+        srv.shutdown()
+        srv2.shutdown()
+    return out
+
+
+def lighthouse_target(path: str, row: dict, stock: dict) -> str:
+    good_rest = all(row[c] == 1 for c in LH_CATEGORIES[1:])
+    if path == "(stock Material)":
+        return ""
+    if path.removeprefix("en/") == "":
+        return ok(row["performance"] >= 0.9 and stock["performance"] - row["performance"] <= 0.03 and good_rest)
+    if path.removeprefix("en/").startswith("sample/"):
+        return ok(good_rest)
+    return ok(row["performance"] >= 0.9 and good_rest)
+
+
+def report_lighthouse(lh: dict) -> list[str]:
+    stock = lh["(stock Material)"]
+    lines = [f"Lighthouse {stock['version']} (default mobile, simulated throttling; Debian's chromium), median of "
+             f"{stock['runs']} runs per page. Targets: performance ≥ 0.9 on topic, glossary and notebook pages; the "
+             f"home page ≥ 0.9 and within 0.03 of stock Material ({stock['performance']:.2f}); accessibility, best "
+             f"practices and SEO 1.0 everywhere.", "",
+             "| page | performance | TBT | LCP | DOM elements | accessibility | best practices | SEO | |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for path, r in [("(stock Material)", stock)] + sorted((k, v) for k, v in lh.items() if k != "(stock Material)"):
+        dom = f"{r['dom']:,.0f}" if r.get("dom") else "–"
+        lines.append(f"| `/{path}` | {r['performance']:.2f} | {r['tbt']:,.0f} ms | {r['lcp'] / 1000:.2f} s | {dom} "
+                     f"| {r['accessibility']:.2f} | {r['best-practices']:.2f} | {r['seo']:.2f} "
+                     f"| {lighthouse_target(path, r, stock)} |")
+    return lines
 
 
 # -- scale --------------------------------------------------------------------------------------------------------
@@ -456,7 +597,7 @@ def kb(n: float) -> str:
     return f"{n / 1024:,.1f} KB"
 
 
-def report(builds, weights, sizes, scale, live, commit: str) -> str:
+def report(builds, weights, sizes, scale, live, commit: str, lh=None) -> str:
     """The README section; a part that was not measured (``--only``) is left out."""
     lines = [f"Machine: {machine_label()}; commit `{commit}`."]
     if builds:
@@ -467,15 +608,19 @@ def report(builds, weights, sizes, scale, live, commit: str) -> str:
         lines += [""] + report_scale(scale)
     if live:
         lines += [""] + report_live(live)
+    if lh:
+        lines += [""] + report_lighthouse(lh)
     return "\n".join(lines) + "\n"
 
 
 def report_builds(builds) -> list[str]:
-    cold, warm, prose, one = builds
+    cold, warm, prose, one, one_job = builds
     lines = ["| build | wall time | snippets (total / executed / cached) | snippet time | peak RSS (process tree) | target |",
              "| --- | ---: | --- | ---: | ---: | --- |"]
     targets = [
-        (cold, f"every snippet executed once {ok(cold.executed == cold.total)}"),
+        (one_job, f"every snippet executed once {ok(one_job.executed == one_job.total)}"),
+        (cold, f"every snippet executed once {ok(cold.executed == cold.total)} "
+               f"({one_job.wall / cold.wall:.2f} × faster than 1 job)"),
         (warm, f"≤ 0.35 × cold = {0.35 * cold.wall:.1f} s {ok(warm.wall <= 0.35 * cold.wall)} "
                f"({warm.wall / cold.wall:.2f} × cold)"),
         (prose, f"0 executed {ok(prose.executed == 0)}"),
@@ -559,7 +704,7 @@ def write_readme(table: str):
     readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}")
 
 
-PARTS = ("builds", "weights", "scale", "livereload")
+PARTS = ("builds", "weights", "scale", "livereload", "lighthouse")
 
 
 def main(argv=None) -> int:
@@ -573,6 +718,9 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default=",".join(PARTS),
                     help=f"comma-separated parts to measure (default all: {','.join(PARTS)}); "
                          "weights and livereload start from one warm build")
+    ap.add_argument("--pages", default=None,
+                    help="lighthouse: comma-separated site paths (e.g. ',en/,batchnorm/'; '' is the home page)")
+    ap.add_argument("--runs", type=int, default=3, help="lighthouse: runs per page (median; default 3)")
     args = ap.parse_args(argv)
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = sorted(set(parts) - set(PARTS))
@@ -588,11 +736,11 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         project = copy_project(tmp / "project", args.worktree, args.ref)
         step = lambda s: print(f"[{time.perf_counter() - t0:6.1f} s] {s}", file=sys.stderr)  # noqa: E731
-        builds = weights = sizes = scale = live = None
+        builds = weights = sizes = scale = live = lh = None
         if "builds" in parts:
             step("builds: cold, warm, prose edit, snippet edit")
             builds = bench_builds(project, tmp)
-        elif {"weights", "livereload"} & set(parts):
+        elif {"weights", "livereload", "lighthouse"} & set(parts):
             step("one build (cache for the parts asked for)")
             build(project, tmp / "site-builds", tmp / "cache-builds", "setup")
         if "weights" in parts:
@@ -605,8 +753,12 @@ def main(argv=None) -> int:
         if "livereload" in parts:
             step("live reload")
             live = bench_livereload(project, tmp, 1 if args.quick else 5)
+        if "lighthouse" in parts:
+            step("lighthouse")
+            pages = None if args.pages is None else [p.strip() for p in args.pages.split(",")]
+            lh = bench_lighthouse(project, tmp, tmp / "site-builds", pages, args.runs)
         step("done")
-        table = report(builds, weights, sizes, scale, live, commit)
+        table = report(builds, weights, sizes, scale, live, commit, lh)
         print(table)
         if args.write_readme:
             write_readme(table)

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from sitegen.directives import parse
+from sitegen.environment import installed_hash
 from sitegen.notebooks import (DEFAULT_REPOSITORY, LANGS, TOPICS, clean_html, colab_url, fill_outputs, heading_ids,
                                insert_after_h1, links_html, notebook_path, read, remap_heading_ids, run_names)
 
@@ -66,7 +67,8 @@ def _write(path: Path, text: str):
 def use_language_cache(config, root: Path, lang: str):
     """mkdocs-jupyter's HTML cache, one folder per language.
 
-    Its cache is keyed by the notebook's bytes (here: the copy with outputs filled from the snippet cache), but at the
+    Its cache is keyed by the notebook's bytes (here: the copy with outputs filled from the snippet cache, whose
+    metadata carries the hash of every installed distribution's version, see ``add_files``), but at the
     end of every build it deletes the entries that build did not use; mkdocs-static-i18n builds each language
     separately, so with one folder each language would evict the other's. A folder per language keeps both warm.
     """
@@ -98,6 +100,8 @@ def add_files(files, config, root: Path, lang: str, prefix: str, results: dict, 
             return posixpath.relpath(f"{prefix}_figures/{snippet}/{fig}.{theme}.svg", page_dir.rstrip("/") or ".")
 
         filled = fill_outputs(nb, results, lang, figure_url, lambda s, f: alts.get((s, f)))
+        # mkdocs-jupyter keys its HTML cache by these bytes: every installed version (nbconvert, …) is part of the key
+        filled.metadata["dl_basics_build"] = {"installed": installed_hash()}
         rendered = cache_dir / lang / f"{topic}.ipynb"
         _write(rendered, nbformat.writes(filled) + "\n")
         page = File.generated(config, f"{lang}/notebooks/{topic}.ipynb", abs_src_path=str(rendered),

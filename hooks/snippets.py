@@ -268,14 +268,15 @@ def on_post_build(config):
 
 
 def _expand_search_index(config):
-    """Ukrainian word forms into the search index that i18n has just written for all languages (sitegen/search.py)."""
+    """Ukrainian and English word forms into the search index that i18n has just written for all languages (sitegen/search.py)."""
     from sitegen.search import expand_index
 
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
         langs, default = _langs(config)
         r = expand_index(index, langs, default)
-        log.info(f"search: {r['forms']} Ukrainian word forms indexed; search_index.json "
+        per_lang = ", ".join(f"{n} {lang}" for lang, n in r["by_lang"].items())
+        log.info(f"search: {r['forms']} word forms indexed ({per_lang}); search_index.json "
                  f"{r['before'] / 1000:.1f} kB -> {r['after'] / 1000:.1f} kB")
 
 

@@ -3,9 +3,10 @@
 Free of MkDocs: the hook (``hooks/snippets.py``) only calls :class:`Runner`.
 
 How a lookup works: the cache file of a snippet is named by the hash of its name, the environment (Python, torch,
-matplotlib, numpy versions), the languages and themes. It records every project file the snippet imported with its
-hash (its own source, helpers, ``sitegen`` modules). The entry is valid while all those hashes still match, so a
-prose-only edit re-runs nothing and an edit of a helper re-runs exactly the snippets that imported it.
+matplotlib, numpy versions and a hash of every installed distribution's version), the languages and themes. It
+records every project file the snippet imported with its hash (its own source, helpers, ``sitegen`` modules). The
+entry is valid while all those hashes still match, so a prose-only edit re-runs nothing and an edit of a helper
+re-runs exactly the snippets that imported it.
 
 Children are forked from a ``forkserver`` that imported torch and matplotlib once; each child imports the snippet
 afresh, so the build process never holds a stale snippet module and a hung snippet is killed cleanly.
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from .environment import default_jobs, installed_hash
 from .worker import file_digest
 
 RUNNER_FILES = ("sitegen/runner.py", "sitegen/worker.py", "sitegen/snippet.py", "sitegen/numfmt.py")
@@ -67,6 +69,7 @@ def environment_key() -> dict[str, str]:
             env[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             env[dist] = "absent"
+    env["installed"] = installed_hash()  # every installed distribution's version (sitegen/environment.py)
     return env
 
 
@@ -91,7 +94,7 @@ class Runner:
         self.langs, self.themes = list(langs), list(themes)
         self.cache_dir = Path(cache_dir) if cache_dir else self.root / ".cache" / "snippets"
         self.timeout = float(timeout)
-        self.jobs = jobs or max(1, min(2, os.cpu_count() or 1))
+        self.jobs = jobs or default_jobs()  # cores, bounded by available memory (sitegen/environment.py)
         self.env = environment_key()
 
     # -- names and keys ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Ukrainian search: the built search index gains every inflected form of the Ukrainian words of each section.
+"""Search by word form: the built search index gains the inflected forms of the words of each section, Ukrainian and
+English.
 
 Why this is needed. Material's search runs lunr.js in the browser. lunr has no Ukrainian stemmer (lunr-languages
 ships none), mkdocs-static-i18n therefore leaves ``uk`` out of ``plugins.search.lang`` ("Language 'uk' is not
@@ -27,8 +28,10 @@ Keeping the index light:
 
 Deterministic: forms are sorted and entries keep their order, so two builds give the same bytes.
 
-Not done: English has no inflection step (Material drops lunr's stemmer, see above), so an English query must
-match a word's beginning as written ("normaliz" finds "normalization", "gradients" does not find "gradient").
+English (``en`` entries) gets the same expansion from lemminflect (PyPI): every word's lemmas in its dictionary
+(nouns, verbs, adjectives) and all their inflections, so "gradients" finds a page that only says "gradient" and
+"normalizing" one that says "normalized". Material's English search has no stemmer either (and a stemmer would not
+reach the wildcard query terms). Words lemminflect does not know (backpropagation, tanh) are searched as written.
 """
 
 from __future__ import annotations
@@ -111,6 +114,52 @@ def word_forms(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+# -- English (lemminflect) ---------------------------------------------------------------------------------------
+EN_POS = frozenset({"NOUN", "VERB", "ADJ"})  # universal POS tags; adverbs, pronouns and the like are searched as written
+_WORD_EN = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=None)
+def _en_lemmas(word: str) -> tuple[tuple[str, str], ...]:
+    """(POS, lemma) readings of a lower-case English word in lemminflect's dictionary; () if short or unknown."""
+    if len(word) < MIN_LEN:
+        return ()
+    import lemminflect
+
+    found = lemminflect.getAllLemmas(word)
+    return tuple(sorted((pos, lemma) for pos, lemmas_ in found.items() if pos in EN_POS for lemma in lemmas_))
+
+
+@lru_cache(maxsize=None)
+def en_word_forms(word: str) -> frozenset[str]:
+    """Every form worth indexing for one English word: all inflections of every lemma it may be a form of.
+
+    >>> sorted(en_word_forms("gradient"))
+    ['gradient', 'gradients']
+    >>> sorted(en_word_forms("normalized"))
+    ['normalize', 'normalized', 'normalizes', 'normalizing']
+    >>> sorted(en_word_forms("training"))  # the noun and the verb
+    ['train', 'trained', 'training', 'trainings', 'trains']
+    >>> sorted(en_word_forms("tanh")), sorted(en_word_forms("with"))  # short or unknown: nothing to add
+    ([], [])
+    """
+    import lemminflect
+
+    forms: set[str] = set()
+    for pos, lemma in _en_lemmas(word.lower()):
+        forms.add(lemma)
+        for inflected in lemminflect.getAllInflections(lemma, upos=pos).values():
+            forms.update(f.lower() for f in inflected)
+    return frozenset(f for f in forms if _WORD_EN.fullmatch(f))
+
+
+LANG = {  # language -> (words of a text, lemmas of a word, forms of a word)
+    "uk": (lambda text: words(text), lambda w: lemmas(w), lambda w: word_forms(w)),
+    "en": (lambda text: [m.group(0).lower() for m in _WORD_EN.finditer(_TAG.sub(" ", text))],
+           lambda w: frozenset(lemma for _, lemma in _en_lemmas(w)), lambda w: en_word_forms(w)),
+}
+
+
 def tokens(text: str, separator: str) -> list[str]:
     """The tokens lunr makes of ``text`` in Material's worker (tags dropped, split on the separator, lower case)."""
     sep = re.compile(separator)
@@ -135,7 +184,7 @@ def words(text: str) -> list[str]:
     return [m.group(0).lower() for m in _WORD.finditer(_TAG.sub(" ", text))]
 
 
-def expansion(text: str, separator: str, present: list[str] | None = None, keep=None) -> str:
+def expansion(text: str, separator: str, present: list[str] | None = None, keep=None, lang: str = "uk") -> str:
     """Space-separated forms to add for ``text``: those not already findable among ``present`` tokens.
 
     >>> forms = expansion("Пакетна <em>нормалізація</em>", r"[\\s\\-]+").split()
@@ -145,12 +194,15 @@ def expansion(text: str, separator: str, present: list[str] | None = None, keep=
     (False, True)
     >>> "нормалізація" in expansion("Пакетна нормалізація", r"[\\s\\-]+").split()
     False
+    >>> expansion("The gradients are propagated", r"[\\s\\-]+", lang="en")  # gradient*, propagate* match already
+    'propagates propagating'
     """
     present = tokens(text, separator) if present is None else present
+    split, _, forms_of = LANG[lang]
     candidates: set[str] = set()
-    for w in set(words(text)):
+    for w in set(split(text)):
         if keep is None or keep(w):
-            candidates |= word_forms(w)
+            candidates |= forms_of(w)
     return " ".join(_covered(candidates, present))
 
 
@@ -161,7 +213,7 @@ def _lang_of(location: str, prefixes: dict[str, str], default: str) -> str:
     return default
 
 
-def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, ...] = ("uk",)) -> dict:
+def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, ...] = ("uk", "en")) -> dict:
     """Rewrite the search index at ``path`` in place; return sizes and counts for the build log.
 
     ``title_forms`` go into each entry (titles are short, and a section titled «Градієнт» should rank first for
@@ -177,41 +229,46 @@ def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, 
     separator = config["separator"]
     prefixes = {lang: f"{lang}/" for lang in langs if lang != default}
     by_page: dict[str, list[dict]] = {}
+    page_lang: dict[str, str] = {}
     for doc in data["docs"]:
         # Code listings (whole snippets, printed output) are a seventh of the index, which Material fetches on every
         # page; prose, headings and inline `code` stay searchable, the listings live on the pages and in snippets/.
         if "text" in doc:
             doc["text"] = _LISTING.sub(" ", doc["text"])
-        if _lang_of(doc["location"], prefixes, default) in expand:
+        lang = _lang_of(doc["location"], prefixes, default)
+        if lang in expand and lang in LANG:
             by_page.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
-    added = 0
+            page_lang[doc["location"].split("#", 1)[0]] = lang
+    added = Counter()
     for page, docs in by_page.items():
-        counts = Counter(lemma for d in docs for w in words(d.get("title", "") + " " + d.get("text", ""))
-                         for lemma in lemmas(w))
+        lang = page_lang[page]
+        split, lemmas_of, _ = LANG[lang]
+        counts = Counter(lemma for d in docs for w in split(d.get("title", "") + " " + d.get("text", ""))
+                         for lemma in lemmas_of(w))
 
         def frequent(word: str) -> bool:
-            return any(counts[lemma] >= PAGE_LEVEL for lemma in lemmas(word))
+            return any(counts[lemma] >= PAGE_LEVEL for lemma in lemmas_of(word))
 
         present: dict[str, list[str]] = {}
         for doc in docs:
             title_tokens = tokens(doc.get("title", ""), separator)
-            title_forms = expansion(doc.get("title", ""), separator, title_tokens)
+            title_forms = expansion(doc.get("title", ""), separator, title_tokens, lang=lang)
             if title_forms:
                 doc["title_forms"] = title_forms
             present[doc["location"]] = tokens(doc.get("text", ""), separator) + title_tokens + title_forms.split()
         top = next((d for d in docs if d["location"] == page), docs[0])
         top_forms = expansion(" ".join(d.get("text", "") for d in docs), separator,
-                              [t for ts in present.values() for t in ts], keep=frequent)
+                              [t for ts in present.values() for t in ts], keep=frequent, lang=lang)
         for doc in docs:
             own = present[doc["location"]] + (present[top["location"]] if doc is not top else []) + top_forms.split()
-            forms = expansion(doc.get("text", ""), separator, own, keep=lambda w: not frequent(w))
+            forms = expansion(doc.get("text", ""), separator, own, keep=lambda w: not frequent(w), lang=lang)
             forms = " ".join(f for f in (top_forms.split() if doc is top else []) + forms.split())
             if forms:
                 doc["forms"] = forms
-            added += len(forms.split()) + len(doc.get("title_forms", "").split())
+            added[lang] += len(forms.split()) + len(doc.get("title_forms", "").split())
     for name, like in FIELDS.items():
         if any(name in doc for doc in data["docs"]):  # lunr needs each configured field in some document
             config["fields"][name] = dict(config["fields"].get(like, {"boost": 1.0}))
     out = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     path.write_bytes(out)
-    return {"before": len(raw), "after": len(out), "forms": added}
+    return {"before": len(raw), "after": len(out), "forms": sum(added.values()), "by_lang": dict(sorted(added.items()))}

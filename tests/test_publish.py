@@ -124,3 +124,21 @@ def test_language_selector_links_are_relative_so_the_site_works_at_any_mount_poi
             if href.startswith(("/", "http:", "https:")) or not target.is_file():
                 bad.append(f"{html.relative_to(site)}: {lang} -> {href}")
     assert not bad, "\n".join(bad)
+
+
+def test_ci_restores_and_saves_the_snippet_and_notebook_caches_before_testing():
+    """A per-run key (a cache key is immutable) found by the next run through restore-keys, both scoped to the hash
+    of requirements.txt; the entries themselves are keyed by every installed version (tests/test_environment.py)."""
+    steps = _pages_workflow()["jobs"]["build"]["steps"]
+    at = {i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/cache@")
+          and ".cache/snippets" in s["with"]["path"]}
+    assert len(at) == 1, "one actions/cache step for the build's caches"
+    i = at.pop()
+    cache = steps[i]["with"]
+    assert set(cache["path"].split()) == {".cache/snippets", ".cache/mkdocs-jupyter"}
+    assert "hashFiles('requirements.txt')" in cache["key"] and "github.run_id" in cache["key"]
+    restore = cache["restore-keys"].strip()
+    assert cache["key"].startswith(restore) and "hashFiles('requirements.txt')" in restore
+    assert "github.run_id" not in restore
+    first_test = next(j for j, s in enumerate(steps) if "./dev test" in s.get("run", ""))
+    assert i < first_test

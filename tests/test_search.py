@@ -1,7 +1,7 @@
-"""Search as a reader uses it: typed into Material's search box in Chromium, inflected Ukrainian included.
+"""Search as a reader uses it: typed into Material's search box in Chromium, inflected Ukrainian and English included.
 
-Ukrainian words are found in any grammatical case because the build adds their inflected forms to the search index
-(``sitegen/search.py``). The cases below are data: add a line when a page teaches a new term. A case whose page is
+Ukrainian words are found in any grammatical case, English ones in any inflection (plural, -ing, -ed), because the
+build adds their inflected forms to the search index (``sitegen/search.py``). The cases below are data: add a line when a page teaches a new term. A case whose page is
 not built yet is skipped locally and fails in CI (every topic page must exist there). Besides the listed terms,
 every Ukrainian page is searched for a form of a word of its title that occurs nowhere on the site as written, so
 only the added forms can find it.
@@ -30,6 +30,24 @@ CASES = [
     ("convolution", "en/factorized-conv/"),
     ("gradient", "en/backprop/"),
     ("probability", "en/dropout/"),
+]
+# English forms that are on no token of their page as written (checked below): only the added forms can find them.
+EN_FORMS = [
+    ("derivatives", "en/backprop/"),
+    ("chaining", "en/backprop/"),
+    ("graphs", "en/backprop/"),
+    ("computing", "en/backprop/"),
+    ("normalizing", "en/batchnorm/"),
+    ("normalizations", "en/batchnorm/"),
+    ("variances", "en/batchnorm/"),
+    ("shifting", "en/batchnorm/"),
+    ("dropping", "en/dropout/"),
+    ("neurons", "en/dropout/"),
+    ("probabilities", "en/dropout/"),
+    ("averaging", "en/dropout/"),
+    ("factorizing", "en/factorized-conv/"),
+    ("filtering", "en/factorized-conv/"),
+    ("ranks", "en/factorized-conv/"),
 ]
 TOP = 3
 META = "document.querySelector('.md-search-result__meta').textContent.trim()"
@@ -88,6 +106,18 @@ def test_a_term_finds_its_page_in_its_own_language(search, built_site, query, pa
     assert page in found[:TOP], f"{query!r}: expected {page} among the first {TOP} results, got {found[:8]}"
 
 
+@pytest.mark.parametrize("query, page", EN_FORMS, ids=[q for q, _ in EN_FORMS])
+def test_an_english_form_not_on_the_page_finds_the_page(search, index, built_site, query, page):
+    _require(built_site, page)
+    sep = index["config"]["separator"]
+    written = {t for d in index["docs"] if d["location"].split("#")[0] == page
+               for f in ("title", "text") for t in tokens(d.get(f, ""), sep)}
+    assert written and not any(t.startswith(query) for t in written), \
+        f"{query!r} is on {page} as written: pick a form only the added word forms can find"
+    found = search("en", query)
+    assert page in found[:TOP], f"{query!r}: expected {page} among the first {TOP} results, got {found[:8]}"
+
+
 def _unwritten_forms(index: dict) -> list[tuple[str, str]]:
     """For each Ukrainian page: (a form of a noun of its title that no token of the site starts with, page)."""
     sep = index["config"]["separator"]
@@ -114,12 +144,14 @@ def test_a_form_written_nowhere_on_the_site_still_finds_its_page(search, index):
     assert not missed, f"inflected forms that did not find their page in the first {TOP}: {missed}"
 
 
-def test_search_index_is_utf8_with_the_ukrainian_fields(index, built_site):
+def test_search_index_is_utf8_with_the_word_form_fields(index, built_site):
     raw = (built_site.site / "search" / "search_index.json").read_bytes()
     assert b"\\u04" not in raw, "Cyrillic must be stored as UTF-8, not \\u escapes (three times the bytes)"
     fields = index["config"]["fields"]
     assert fields["forms"] == fields["text"] and fields["title_forms"] == fields["title"]
-    assert not any("forms" in d or "title_forms" in d for d in index["docs"] if d["location"].startswith("en/"))
+    for lang, docs in (("en", [d for d in index["docs"] if d["location"].startswith("en/")]),
+                       ("uk", [d for d in index["docs"] if not d["location"].startswith("en/")])):
+        assert sum("forms" in d for d in docs) >= 5, f"{lang}: too few entries with word forms"
     # lunr's trimmer strips \\W, i.e. every Cyrillic letter: it must never be in the pipeline.
     assert "trimmer" not in index["config"]["pipeline"]
 
