@@ -204,7 +204,8 @@ def _own_traceback(root: Path) -> tuple[str, str | None]:
     """The current exception's traceback without the worker's and importlib's frames, and the snippet's file:line."""
     etype, exc, tb = sys.exc_info()
     frames = [fr for fr in traceback.extract_tb(tb)
-              if Path(fr.filename).name != "worker.py" and not fr.filename.startswith("<frozen")]
+              if Path(fr.filename).name != "worker.py" and not fr.filename.startswith("<frozen")
+              and f"{os.sep}importlib{os.sep}" not in fr.filename]
     where = None
     for fr in reversed(frames):
         try:
