@@ -124,9 +124,9 @@ def on_config(config):
         S.final_site_dir = None
         S.results, S.failed, S.names, S.stats = {}, {}, [], None
     if S.command == "serve":
-        # Serve is never strict: a strict abort would leave the server answering nothing (README "The two
-        # commands"). Each warning is logged and shown as a banner on its page; `./dev build` and CI stay strict.
-        config.strict = False
+        # `./dev serve` is `mkdocs serve --no-strict`: a strict abort would leave the server answering nothing
+        # (README "The two commands"). Each warning is logged and shown as a banner on the page it concerns;
+        # `./dev build` and CI stay strict.
         if _page_warnings not in logging.getLogger("mkdocs").handlers:
             logging.getLogger("mkdocs").addHandler(_page_warnings)
     if S.depth == 0 and config.nav is None and (S.root / "topics.yml").is_file():

@@ -188,3 +188,33 @@ def test_unpicklable_value_names_its_key_and_type(tmp_path):
         runner.ensure(["t/s"])
     msg = str(info.value)
     assert "cannot be pickled: nested.gen (generator)" in msg and "died without a result" not in msg, msg
+
+
+# -- under `mkdocs serve` ------------------------------------------------------------------------------------------
+def test_serve_is_not_strict_and_shows_each_problem_once_on_its_page_in_its_language(proj, tmp_path):
+    from test_rebuild_speed import in_one_process
+
+    proj.snippet("t/broken", "def compute():\n    raise ValueError('broken on purpose')\n")
+    page = {"uk": "# С {{ #s }}\n\n[посилання](nowhere.md)\n\nА <!-- value t/broken:a -->, б <!-- value t/broken:b -->.\n\n"
+                  "<!-- output t/broken:stdout -->\n\n$\\fracc{{1}}{{2}}$ і $x^2$.\n",
+            "en": "# S {{ #s }}\n\n[a link](nowhere.md)\n\nA <!-- value t/broken:a -->, b <!-- value t/broken:b -->.\n\n"
+                  "<!-- output t/broken:stdout -->\n\n$\\fracc{{1}}{{2}}$ and $x^2$.\n"}
+    edits = {f"docs/{lang}/serve.md": text.replace("{{", "{").replace("}}", "}") for lang, text in page.items()}
+    try:
+        out = in_one_process(proj.root, [{"site": str(tmp_path / "site"), "edits": edits, "command": "serve",
+                                              "strict": False}],
+                             tmp_path, env={"SNIPPETS_CACHE_DIR": str(proj.cache)})
+    finally:
+        for rel in edits:
+            (proj.root / rel).unlink(missing_ok=True)
+        (proj.root / "snippets" / "t" / "broken.py").unlink()
+    assert out[0]["ok"], out[0]["error"]  # ./dev serve is --no-strict: a strict abort would leave it answering nothing
+    for lang, rel, titles in (("uk", "serve/index.html", ("Помилка сніпета", "Помилка у формулі", "Попередження")),
+                              ("en", "en/serve/index.html", ("Snippet error", "Error in a formula", "Build warning"))):
+        html = (tmp_path / "site" / rel).read_text()
+        snippet_title, math_title, warning_title = titles
+        assert html.count(f'<p class="admonition-title">{snippet_title}</p>') == 1, lang  # one box per snippet
+        assert html.count("broken on purpose") <= 3  # the box, and short markers for the other two directives
+        assert math_title in html and "\\fracc" in html  # the bad formula's box, in place …
+        assert re.search(r"<math[^>]*><mrow><msup><mi>x</mi>", html), lang  # … and the rest is typeset
+        assert warning_title in html and "nowhere.md" in html  # the warning a strict build would stop at

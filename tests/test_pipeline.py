@@ -180,6 +180,7 @@ def test_real_site_builds_strictly_in_both_languages(built_site):
 
 
 def test_serve_shows_a_failing_snippet_on_the_page_and_keeps_running(mini):
+    # (The Ukrainian page: the error box is titled in the page's language.)
     """Under `mkdocs serve` a failure is logged and shown where the number would be; no stale value is shown."""
     import os
     import socket
@@ -205,7 +206,7 @@ def test_serve_shows_a_failing_snippet_on_the_page_and_keeps_running(mini):
             except OSError:
                 time.sleep(0.5)
         assert body is not None, "mkdocs serve did not come up"
-        assert "Snippet error" in body and "broken on purpose" in body and "snippets/t/bad.py:2" in body
+        assert "Помилка сніпета" in body and "broken on purpose" in body and "snippets/t/bad.py:2" in body
         ok = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
         assert "1,500" in ok  # the other page still shows its numbers
         assert proc.poll() is None, "the server must keep running"
