@@ -180,8 +180,8 @@ def test_real_site_builds_strictly_in_both_languages(built_site):
 
 
 def test_serve_shows_a_failing_snippet_on_the_page_and_keeps_running(mini):
-    # (The Ukrainian page: the error box is titled in the page's language.)
-    """Under `mkdocs serve` a failure is logged and shown where the number would be; no stale value is shown."""
+    """Under `mkdocs serve` a failure is logged and shown where the number would be; no stale value is shown
+    (the Ukrainian page: the error box is titled in the page's language)."""
     import os
     import socket
     import subprocess
