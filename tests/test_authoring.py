@@ -6,17 +6,13 @@ builds, and removes the page again, so most builds are cache hits and take a few
 
 from __future__ import annotations
 
-import json
-import pickle
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, MiniProject
+from conftest import MiniProject
 from sitegen.runner import Runner
 
 pytestmark = pytest.mark.slow
