@@ -127,8 +127,11 @@ def on_config(config):
         # `./dev serve` is `mkdocs serve --no-strict`: a strict abort would leave the server answering nothing
         # (README "The two commands"). Each warning is logged and shown as a banner on the page it concerns;
         # `./dev build` and CI stay strict.
-        if _page_warnings not in logging.getLogger("mkdocs").handlers:
-            logging.getLogger("mkdocs").addHandler(_page_warnings)
+        mk = logging.getLogger("mkdocs")
+        for h in [h for h in mk.handlers if type(h).__name__ == "_PageWarnings" and h is not _page_warnings]:
+            mk.removeHandler(h)  # left by an earlier load of this hook module
+        if _page_warnings not in mk.handlers:
+            mk.addHandler(_page_warnings)
     if S.depth == 0 and config.nav is None and (S.root / "topics.yml").is_file():
         _configure_nav(config)
     if S.command != "serve" and S.final_site_dir is None:
