@@ -248,9 +248,12 @@ def test_an_edit_during_the_run_is_not_cached(mini):
 from snippets.t import _helper
 
 def compute():
+    import subprocess, sys
     _mark("racy")
-    # An author saves the helper while the snippet is still running.
-    Path(_helper.__file__).write_text("THREE = 3  # saved during the run\\n")
+    # An author saves the helper while the snippet is still running (another process: the snippet itself may not
+    # write into the project).
+    subprocess.run([sys.executable, "-c", "import sys; open(sys.argv[1], 'w').write('THREE = 3  # saved\\\\n')",
+                    _helper.__file__], check=True)
     return {"v": _helper.THREE}
 """)
     mini.page("racy.md", "# R { #r }\n\n<!-- value t/racy:v -->\n")
