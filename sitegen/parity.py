@@ -134,7 +134,7 @@ def compare(a_text: str, b_text: str, a_label: str, b_label: str) -> str | None:
     >>> print(compare("# A { #a }\\n$x = 1{,}5$\\n", "# A { #a }\\n\\n$x = 2.5$\\n", "uk/p.md", "en/p.md"))
     translations differ in equations: uk/p.md:2 has $x=1.5 but en/p.md:3 has $x=2.5 (equal after normalisation: \\text{…} words and the decimal separator {,} may differ)
     >>> print(compare("# A { #a }\\n<!-- value t/s:x -->", "# A { #a }\\n", "uk/p.md", "en/p.md"))
-    translations differ in directives: uk/p.md:2 has <!-- value t/s:x --> but en/p.md has nothing there (it ends at its 0th)
+    translations differ in directives: uk/p.md:2 has <!-- value t/s:x --> but en/p.md has none there (it has only 0)
     """
     a, b = _items(a_text), _items(b_text)
     for kind in ("heading ids", "directives", "equations"):
@@ -145,7 +145,7 @@ def compare(a_text: str, b_text: str, a_label: str, b_label: str) -> str | None:
             if x is not None and y is not None and x[1] == y[1]:
                 continue
             side = lambda item, label, items: (f"{label}:{item[0]} has {item[1]}" if item is not None  # noqa: E731
-                                               else f"{label} has nothing there (it ends at its {len(items)}th)")
+                                               else f"{label} has none there (it has only {len(items)})")
             note = (" (equal after normalisation: \\text{…} words and the decimal separator {,} may differ)"
                     if kind == "equations" else "")
             return f"translations differ in {kind}: {side(x, a_label, xs)} but {side(y, b_label, ys)}{note}"

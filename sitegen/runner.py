@@ -282,6 +282,8 @@ class Runner:
         for path in sorted(writes, key=lambda p: -p.count(os.sep)):  # deepest first: files before their folders
             what = writes[path]
             rel = os.path.relpath(path, self.root)
+            what, _, by = what.partition(" by ")
+            rel += f" (by {by})" if by else ""
             if what == "created":
                 try:
                     if os.path.isdir(path) and not os.path.islink(path):

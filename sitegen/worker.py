@@ -59,6 +59,7 @@ def _watch_writes(root: Path) -> None:
     own cache writes happen in the parent.
     """
     prefix = str(root) + os.sep
+    snippets_dir = str(root / "snippets") + os.sep
 
     def note(path_arg, event):
         if isinstance(path_arg, int):
@@ -72,7 +73,14 @@ def _watch_writes(root: Path) -> None:
         if path not in _WRITES:
             existed = os.path.lexists(path)
             removing = event in ("os.remove", "os.rmdir", "shutil.rmtree")
-            _WRITES[path] = ("removed" if removing else "modified") if existed else "created"
+            what = ("removed" if removing else "modified") if existed else "created"
+            frame = sys._getframe(1)
+            while frame is not None:  # the snippet's line that wrote it
+                if frame.f_code.co_filename.startswith(snippets_dir):
+                    what += f" by {os.path.relpath(frame.f_code.co_filename, root)}:{frame.f_lineno}"
+                    break
+                frame = frame.f_back
+            _WRITES[path] = what
 
     def hook(event, args):
         if event == "open" and len(args) >= 2:

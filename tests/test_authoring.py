@@ -153,8 +153,11 @@ def test_snippet_writing_into_the_project_fails_and_created_files_are_removed(tm
         runner.ensure(["t/s"])
     msg = str(info.value)
     assert "snippet 't/s' failed" in msg and "must not change the project" in msg
-    assert "created docs/uk/probs.csv (removed)" in msg and "created docs/uk/new/deep/leak.md (removed)" in msg
-    assert "modified docs/uk/page.md (left as it is now" in msg
+    # Each change with the snippet's line that made it.
+    assert "created docs/uk/probs.csv (by snippets/t/s.py:7) (removed)" in msg
+    assert "created docs/uk/new (by snippets/t/s.py:8) (removed)" in msg
+    assert "created docs/uk/new/deep/leak.md (by snippets/t/s.py:9) (removed)" in msg
+    assert "modified docs/uk/page.md (by snippets/t/s.py:10) (left as it is now" in msg
     assert not (root / "docs" / "uk" / "probs.csv").exists() and not (root / "docs" / "uk" / "new").exists()
     assert (root / "docs" / "uk" / "page.md").read_text() == "# changed"  # reported, never deleted
     assert "in-cwd" not in msg and not (root / "in-cwd.txt").exists()
