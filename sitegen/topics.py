@@ -120,7 +120,8 @@ def problems(root: Path = ROOT) -> list[str]:
     """Everything in the project that disagrees with topics.yml, one message each (empty: all consistent).
 
     Per topic: its snippet folder exists, every snippet in it (helpers ``_x.py`` aside) is listed under ``notebook``
-    and every listed one exists, both pages exist, and a notebook per language exists.
+    and every listed one exists, both pages exist, and a notebook per language exists. And every page of
+    ``docs/<lang>/`` is in the navigation, every notebook belongs to a topic.
     """
     root = Path(root)
     out = []
@@ -144,4 +145,15 @@ def problems(root: Path = ROOT) -> list[str]:
                 out.append(f"{where}: page docs/{lang}/{t.page} does not exist")
             if not (root / "notebooks" / lang / f"{t.id}.ipynb").is_file():
                 out.append(f"{where}: notebooks/{lang}/{t.id}.ipynb does not exist (run python tools/make_notebooks.py)")
+    # And the other way round: a page or a notebook that no topic declares.
+    in_nav = {n for n in nav(root) if isinstance(n, str)}
+    ids = {t.id for t in load(root)}
+    for lang in LANGS:
+        for p in sorted((root / "docs" / lang).glob("*.md")):
+            if p.name not in in_nav:
+                out.append(f"docs/{lang}/{p.name} is in no topic: add its entry to topics.yml (or, for a page that is "
+                           f"not a topic, to AFTER_TOPICS in sitegen/topics.py)")
+        for p in sorted((root / "notebooks" / lang).glob("*.ipynb")):
+            if p.stem not in ids:
+                out.append(f"notebooks/{lang}/{p.name} belongs to no topic in topics.yml")
     return out

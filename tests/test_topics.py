@@ -69,6 +69,11 @@ def test_a_topic_without_its_pages_or_notebooks_is_an_error(tmp_path):
     (root / "notebooks" / "uk" / f"{t.id}.ipynb").unlink()
     found = topics.problems(root)
     assert f"topics.yml: topic {t.id!r}: page docs/en/{t.page} does not exist" in found
+    (root / "docs" / "uk" / "stray.md").write_text("# Stray\n")
+    (root / "notebooks" / "en" / "stray.ipynb").write_text("{}")
+    found = topics.problems(root)
+    assert any(p.startswith("docs/uk/stray.md is in no topic: add its entry to topics.yml") for p in found), found
+    assert "notebooks/en/stray.ipynb belongs to no topic in topics.yml" in found
     assert any(f"notebooks/uk/{t.id}.ipynb does not exist (run python tools/make_notebooks.py)" in p for p in found)
 
 
