@@ -27,9 +27,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sitegen.directives import Context, DirectiveError, expand, parse  # noqa: E402
-from sitegen.mathml import MathError, typeset  # noqa: E402
-from sitegen.parity import untranslated  # noqa: E402
+from sitegen.mathml import _MATH, MathError, check_tex, to_mathml, typeset  # noqa: E402
+from sitegen.parity import mismatches, untranslated  # noqa: E402
 from sitegen.runner import Runner, SnippetError  # noqa: E402
+from sitegen import topics as topics_data  # noqa: E402
 from hooks import notebook_pages  # noqa: E402  (companion notebooks: pages, downloads, links)
 
 log = logging.getLogger("mkdocs.snippets")
@@ -63,6 +64,8 @@ class _State:
     stats = None
     final_site_dir: str | None = None
     counter: _Counter | None = None
+    shown: set = set()  # (lang, snippet): the one error box of a failing snippet already placed on a page
+    page_warnings: dict = {}  # (lang, src_uri) -> warnings that would fail a strict build (serve shows a banner)
 
 
 S = _State()
@@ -87,6 +90,30 @@ def on_startup(command, dirty):
     S.command = command
 
 
+class _PageWarnings(logging.Handler):
+    """Under ``mkdocs serve`` (non-strict): remember each warning with the page it concerns, for a banner there."""
+
+    _DOC = re.compile(r"'([^']+\.(?:md|ipynb))'")
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.page: tuple | None = None
+        self.lang = None
+
+    def emit(self, record):
+        if record.name.startswith("sitegen"):
+            return
+        msg = record.getMessage()
+        m = self._DOC.search(msg)
+        key = (self.lang, m.group(1).split("/", 1)[-1] if m and m.group(1).startswith(f"{self.lang}/") else
+               m.group(1)) if m else self.page
+        if key is not None:
+            S.page_warnings.setdefault(key, []).append(msg)
+
+
+_page_warnings = _PageWarnings()
+
+
 def on_config(config):
     if S.depth == 0:  # a new outermost build (this module lives as long as the process: reset per build)
         opts = config.extra.get("snippets", {}) or {}
@@ -96,6 +123,17 @@ def on_config(config):
                           cache_dir=os.environ.get("SNIPPETS_CACHE_DIR") or None)
         S.final_site_dir = None
         S.results, S.failed, S.names, S.stats = {}, {}, [], None
+    if S.command == "serve":
+        # `./dev serve` is `mkdocs serve --no-strict`: a strict abort would leave the server answering nothing
+        # (README "The two commands"). Each warning is logged and shown as a banner on the page it concerns;
+        # `./dev build` and CI stay strict.
+        mk = logging.getLogger("mkdocs")
+        for h in [h for h in mk.handlers if type(h).__name__ == "_PageWarnings" and h is not _page_warnings]:
+            mk.removeHandler(h)  # left by an earlier load of this hook module
+        if _page_warnings not in mk.handlers:
+            mk.addHandler(_page_warnings)
+    if S.depth == 0 and config.nav is None and (S.root / "topics.yml").is_file():
+        _configure_nav(config)
     if S.command != "serve" and S.final_site_dir is None:
         # Build into a staging folder; it replaces site_dir only when the whole build succeeded.
         S.final_site_dir = config.site_dir
@@ -103,6 +141,20 @@ def on_config(config):
     _configure_repository(config)
     config.extra["provenance"] = _provenance()
     return config
+
+
+def _configure_nav(config):
+    """The navigation from topics.yml: home, the topics in teaching order, glossary, "How it works", then the
+    companion notebooks in a section of their own (its title translated for the other languages)."""
+    langs, default = _langs(config)
+    config.nav = topics_data.nav(S.root, default)
+    i18n = config.plugins.get("i18n")
+    if i18n is not None:
+        for lang in i18n.config.languages:
+            if lang.locale != default and lang.locale in topics_data.NOTEBOOKS_SECTION:
+                lang.nav_translations = {**(lang.nav_translations or {}),
+                                         topics_data.NOTEBOOKS_SECTION[default]:
+                                             topics_data.NOTEBOOKS_SECTION[lang.locale]}
 
 
 def _configure_repository(config):
@@ -149,6 +201,16 @@ def on_pre_build(config):
                                f"{docs.relative_to(S.root).as_posix()}/" if docs.is_relative_to(S.root) else "")
         if missing:
             _fail("\n".join(missing))
+        # Same heading ids, directives and equations in every language, checked before anything runs.
+        for diff in mismatches(docs, _langs(config)[0],
+                               f"{docs.relative_to(S.root).as_posix()}/" if docs.is_relative_to(S.root) else ""):
+            _fail(diff)
+    if (S.root / "topics.yml").is_file():
+        try:
+            for problem in topics_data.problems(S.root):
+                _fail(problem)
+        except topics_data.TopicsError as exc:
+            _fail(str(exc))
     embedded_by: dict[str, str] = {}
     for md in sorted(docs.rglob("*.md")):
         label = md.relative_to(S.root).as_posix() if md.is_relative_to(S.root) else str(md)
@@ -162,9 +224,14 @@ def on_pre_build(config):
     for name, where in notebook_pages.snippet_names(S.root).items():
         embedded_by.setdefault(name, where)
     S.names = sorted(n for n in embedded_by if S.runner.exists(n))
-    results, stats = S.runner.ensure(S.names, embedded_by, strict=S.command != "serve")
+    try:
+        results, stats = S.runner.ensure(S.names, embedded_by, strict=S.command != "serve")
+    except SnippetError as exc:
+        raise PluginError(str(exc)) from None  # the snippet's own traceback, none of MkDocs'
     S.results, S.stats = results, stats
     S.failed = {name: str(err) for name, err in stats.errors.items()}
+    S.shown = set()
+    S.page_warnings = {}
     for msg in S.failed.values():
         serve_log.error(msg)
 
@@ -196,10 +263,35 @@ def on_files(files, config):
                                     S.root / ".cache" / "notebooks")
 
 
-def _error_box(message: str) -> str:
-    serve_log.error(message)
-    return (f'\n<div class="admonition failure"><p class="admonition-title">Snippet error</p>'
+ERROR_TITLES = {
+    "snippet": {"uk": "Помилка сніпета", "en": "Snippet error"},
+    "page": {"uk": "Помилка на сторінці", "en": "Error on this page"},
+    "math": {"uk": "Помилка у формулі", "en": "Error in a formula"},
+    "warning": {"uk": "Попередження збирання (строге збирання зупинилося б)",
+                "en": "Build warning (a strict build would stop here)"},
+}
+
+
+def _box(kind: str, lang: str, message: str, inline: bool = False) -> str:
+    title = ERROR_TITLES[kind].get(lang, ERROR_TITLES[kind]["en"])
+    if inline:
+        return f'<span class="snippet-error" title="{html.escape(message)}">⚠ {html.escape(title)}</span>'
+    return (f'\n<div class="admonition failure"><p class="admonition-title">{html.escape(title)}</p>'
             f"<pre>{html.escape(message)}</pre></div>\n")
+
+
+def _error_box_for(lang: str, label: str):
+    """Under serve: one error box per failing snippet per page language (the first directive that uses it), a
+    small marker for its other directives; a page's own mistake (unknown value, bad argument) gets its box."""
+    def on_error(message: str, snippet: str | None = None, inline: bool = False) -> str:
+        if snippet is not None and snippet in S.failed:
+            if (lang, label, snippet) in S.shown:
+                return _box("snippet", lang, message.splitlines()[0], inline=True)
+            S.shown.add((lang, label, snippet))
+            return _box("snippet", lang, S.failed[snippet])  # logged once, in on_pre_build
+        serve_log.error(message)
+        return _box("page", lang, message, inline=inline)
+    return on_error
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -210,7 +302,8 @@ def on_page_markdown(markdown, page, config, files):
     label = f"{docs.relative_to(S.root).as_posix()}/{page.file.src_uri}" if docs.is_relative_to(S.root) \
         else page.file.src_uri
     results = dict(S.results)
-    on_error = _error_box if S.command == "serve" else None
+    on_error = _error_box_for(lang, label) if S.command == "serve" else None
+    _page_warnings.page, _page_warnings.lang = (lang, page.file.src_uri.split("/", 1)[-1]), lang
     ctx = Context(lang=lang, page_src=page.file.src_uri, page_label=label, results=results,
                   figure_src=_figure_src(lang), on_error=on_error, failed=S.failed)
     try:
@@ -224,12 +317,86 @@ def on_page_content(html_text, page, config, files):
     prefix = "" if lang == _langs(config)[1] else f"{lang}/"
     html_text = notebook_pages.page_html(html_text, page, config, S.root, lang, prefix)
     _plain_math_titles(page)
+    html_text = _checked_math(html_text, page, lang)
     try:
-        return typeset(html_text)
+        html_text = typeset(html_text)
     except MathError as exc:
-        label = page.file.src_uri
-        _fail(f"docs/{label}: {exc}")
+        _fail(f"{_label(page)}: {exc}")
         return html_text
+    _no_dollars_left(html_text, page)
+    return html_text
+
+
+def _label(page) -> str:
+    return f"docs/{page.file.src_uri}" if not page.file.src_uri.startswith("docs/") else page.file.src_uri
+
+
+def _source_line(page, needle: str) -> int | None:
+    """The line of the page's Markdown source where ``needle`` (or its first 12 characters) is written."""
+    try:
+        text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    except (OSError, TypeError):
+        return None
+    for probe in (needle, needle[:12].strip()):
+        i = text.find(probe) if probe else -1
+        if i >= 0:
+            return text.count("\n", 0, i) + 1
+    return None
+
+
+def _checked_math(html_text: str, page, lang: str) -> str:
+    """Every formula checked (unknown command, unbalanced braces, conversion): under build the first one fails it,
+    under serve it becomes an error box in place and the rest of the page is typeset."""
+    def repl(m):
+        display = m["block"] is not None
+        tex = html.unescape(m["block"] if display else m["inline"]).strip()
+        problems = check_tex(tex)
+        if not problems:
+            try:
+                to_mathml(tex, display)
+                return m.group(0)
+            except MathError as exc:
+                problems = [str(exc)]
+        line = _source_line(page, tex)
+        message = (f"{_label(page)}{f':{line}' if line else ''}: formula {'$$' if display else '$'}{tex}"
+                   f"{'$$' if display else '$'}: {'; '.join(problems)}")
+        if S.command != "serve":
+            raise PluginError(message)
+        serve_log.error(message)
+        return _box("math", lang, message, inline=not display)
+
+    return _MATH.sub(repl, html_text)
+
+
+_NOT_TEXT = re.compile(r"<(pre|code|script|style|math)\b.*?</\1>|<[^>]+>", re.S)
+
+
+def _no_dollars_left(html_text: str, page):
+    """A ``$`` in the rendered text is a formula that did not become math: ``$y = $`` (a space before the closing
+    ``$``), an odd number of ``$`` on a line. Code, scripts and attributes are not text."""
+    text = _NOT_TEXT.sub(" ", html_text)
+    i = text.find("$")
+    if i < 0:
+        return
+    context = html.unescape(text[max(0, i - 30):i + 30]).replace("\n", " ").strip()
+    around = html.unescape(text[i:i + 20]).split("\n")[0]
+    line = _source_line(page, around) or _source_line(page, context)
+    _fail(f"{_label(page)}{f':{line}' if line else ''}: a $ is left in the page's text (…{context}…): a formula "
+          f"that did not become math: no space may follow the opening $ or precede the closing one")
+
+
+@event_priority(-50)
+def on_post_page(output, page, config):
+    """Under serve: the warnings that would fail a strict build, as a banner at the top of the affected page."""
+    if S.command != "serve":
+        return output
+    lang = _current_lang(config)
+    rel = page.file.src_uri.split("/", 1)[-1]
+    found = S.page_warnings.get((lang, rel)) or S.page_warnings.get((lang, page.file.src_uri))
+    if not found:
+        return output
+    banner = _box("warning", lang, "\n".join(dict.fromkeys(found)))
+    return re.sub(r'(<article\b[^>]*>)', lambda m: m.group(1) + banner, output, count=1)
 
 
 _TEX_INLINE = re.compile(r"\\\((.*?)\\\)")

@@ -15,6 +15,12 @@ Directives inside fenced code blocks or inline code are left alone, so pages can
 >>> ctx = Context("en", "en/p.md", "docs/en/p.md", {"t/s": {"values": {"r": [{"x": 0.1, "s": "<&>"}]}}}, None)
 >>> expand('<div data-ref="<!-- value t/s:r json -->">', ctx)
 '<div data-ref="[{&quot;s&quot;:&quot;&lt;&amp;&gt;&quot;,&quot;x&quot;:0.1}]">'
+>>> parse('<!-- value t/s:x fnt=".4f" -->')
+Traceback (most recent call last):
+...
+sitegen.directives.DirectiveError: line 1: unknown argument 'fnt' of a value directive (known: fmt=…, math, json, zero=…, one=…, two=…, few=…, many=…, other=…)
+>>> [d.in_math for d in parse("$a = <!-- value t/s:x --> + <!-- value t/s:y -->$ and <!-- value t/s:z -->\\n$$\\n<!-- value t/s:w -->\\n$$")]
+[True, True, False, True]
 >>> parse("<!-- vlaue t/s:x -->")
 Traceback (most recent call last):
 ...
@@ -34,6 +40,16 @@ from typing import Callable
 from .numfmt import fmt, plural
 
 KINDS = ("figure", "output", "source", "table", "value")
+# Every argument each kind accepts: a misspelled one (``fnt=".4f"``) fails the build instead of being ignored.
+# ``True`` marks a flag (no ``=value``), ``str`` an argument that takes text.
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+ARGS = {
+    "figure": {"alt": str, "caption": str},
+    "output": {"html": True},
+    "source": {"section": str, "lines": str, "title": str},
+    "table": {},
+    "value": {"fmt": str, "math": True, "json": True, **{k: str for k in PLURAL_FORMS}},
+}
 # Any comment whose second word looks like a snippet reference is meant as a directive; a typo in the kind fails.
 _DIRECTIVE = re.compile(
     r"<!--\s*(?P<kind>[A-Za-z_][\w-]*)\s+(?P<ref>[a-z0-9_][\w-]*(?:/[\w-]+)+)(?::(?P<out>[\w.\-]+))?"
@@ -56,6 +72,23 @@ class Directive:
     line: int = 0
     start: int = 0
     end: int = 0
+    in_math: bool = False  # written inside $…$ or a $$…$$ block
+
+
+_DOLLARS = re.compile(r"(?<!\\)\$\$|(?<!\\)\$")
+
+
+def _check_args(kind: str, args: dict, line: int) -> None:
+    known = ARGS[kind]
+    for name, val in args.items():
+        if name not in known:
+            names = ", ".join(f"{k}=…" if v is str else k for k, v in known.items()) or "none"
+            raise DirectiveError(f"line {line}: unknown argument {name!r} of a {kind} directive (known: {names})")
+        if known[name] is True and val is not True:
+            raise DirectiveError(f"line {line}: {name!r} of a {kind} directive is a flag: write `{name}`, not "
+                                 f"`{name}={val}`")
+        if known[name] is str and val is True:
+            raise DirectiveError(f'line {line}: {name!r} of a {kind} directive needs a value: {name}="…"')
 
 
 def _mask_code(line: str) -> str:
@@ -82,6 +115,7 @@ def parse(markdown: str) -> list[Directive]:
     found = []
     fence = None
     offset = 0
+    display = False  # inside a $$ … $$ block that spans lines
     for lineno, line in enumerate(markdown.splitlines(keepends=True), 1):
         m = _FENCE.match(line)
         if fence is None and m:
@@ -91,12 +125,20 @@ def parse(markdown: str) -> list[Directive]:
                 fence = None
         else:
             masked = _mask_code(line)
+            dollars = [(m.start(), m.group(0)) for m in _DOLLARS.finditer(masked)]
             for d in _DIRECTIVE.finditer(masked):
                 kind = d["kind"]
                 if kind not in KINDS:
                     raise DirectiveError(f"line {lineno}: unknown directive {kind!r} (known: {', '.join(KINDS)})")
-                found.append(Directive(kind, d["ref"], d["out"], _parse_args(d["args"], lineno), lineno,
-                                       offset + d.start(), offset + d.end()))
+                args = _parse_args(d["args"], lineno)
+                _check_args(kind, args, lineno)
+                before = [tok for pos, tok in dollars if pos < d.start()]
+                in_display = display ^ (before.count("$$") % 2 == 1)
+                in_math = in_display or before.count("$") % 2 == 1
+                found.append(Directive(kind, d["ref"], d["out"], args, lineno,
+                                       offset + d.start(), offset + d.end(), in_math))
+            if sum(1 for _, tok in dollars if tok == "$$") % 2:
+                display = not display
         offset += len(line)
     return found
 
@@ -124,7 +166,8 @@ class Context:
     page_label: str  # e.g. "docs/uk/backprop.md", for error messages
     results: dict
     figure_src: Callable[[str, str, str], str]  # (snippet, figure, theme) -> src path relative to docs_dir
-    on_error: Callable[[str], str] | None = None  # under `mkdocs serve`: render the error instead of raising
+    # Under `mkdocs serve`: render the error instead of raising; called as (message, snippet, inline).
+    on_error: Callable[..., str] | None = None
     failed: dict = field(default_factory=dict)  # snippet -> error message; its directives show the error
 
 
@@ -160,7 +203,9 @@ def _value(d: Directive, r: dict, ctx: Context, where: str) -> str:
         except (TypeError, ValueError) as exc:
             raise DirectiveError(f"{where}: cannot write {d.output!r} as JSON: {exc}") from None
     spec = d.args.get("fmt", "")
-    target = "math" if d.args.get("math") else "html"
+    if d.args.get("math") and not d.in_math:
+        raise DirectiveError(f"{where}: the flag `math` is for a value inside $…$; this one is in prose: remove `math`")
+    target = "math" if d.in_math else "html"  # inside $…$ a value is TeX, with or without the flag
     if isinstance(v, str):
         text = v if target == "math" else html.escape(v)
     elif isinstance(v, (int, float)) or hasattr(v, "item"):
@@ -170,9 +215,10 @@ def _value(d: Directive, r: dict, ctx: Context, where: str) -> str:
             raise DirectiveError(f"{where}: cannot format {d.output!r} = {v!r} with fmt={spec!r}: {exc}") from None
     else:
         raise DirectiveError(f"{where}: value {d.output!r} is a {type(v).__name__}, not a number or string")
-    forms = {k: d.args[k] for k in ("zero", "one", "two", "few", "many", "other") if k in d.args}
+    forms = {k: d.args[k] for k in PLURAL_FORMS if k in d.args}
     if forms:
-        text += "\u00a0" + plural(v, ctx.lang, **forms)
+        word = plural(v, ctx.lang, **forms)
+        text += (f"\\ \\text{{{word}}}" if target == "math" else "\u00a0" + word)
     return text
 
 
@@ -247,7 +293,7 @@ def expand(markdown: str, ctx: Context) -> str:
         except DirectiveError as exc:
             if ctx.on_error is None:
                 raise
-            text = ctx.on_error(str(exc))
+            text = ctx.on_error(str(exc), d.snippet, d.kind == "value")
         line_start = markdown.rfind("\n", 0, d.start) + 1
         indent = markdown[line_start:d.start]
         if indent and not indent.strip():

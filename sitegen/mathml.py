@@ -65,3 +65,65 @@ def typeset(page_html: str) -> str:
         return f'<div class="math-display">{mathml}</div>' if display else mathml
 
     return _MATH.sub(repl, page_html)
+
+
+# -- checking TeX before it is typeset (latex2mathml accepts a misspelled command and prints it literally) ----------
+_CONTROL_WORD = re.compile(r"\\([A-Za-z]+)")
+
+
+@lru_cache(maxsize=1)
+def known_commands() -> frozenset:
+    """Every control word latex2mathml converts: its command table and its symbol table."""
+    import latex2mathml.commands as commands
+    import latex2mathml.symbols_parser as symbols
+
+    known = {k for k in symbols.SYMBOLS if k.startswith("\\")}
+    for name in dir(commands):
+        v = getattr(commands, name)
+        for x in ([v] if isinstance(v, str) else v if isinstance(v, (dict, set, list, tuple, frozenset)) else []):
+            if isinstance(x, str) and x.startswith("\\"):
+                known.add(x)
+    return frozenset(known)
+
+
+def check_tex(tex: str) -> list[str]:
+    """What is wrong with one formula: unknown control words, unbalanced braces (empty list: nothing).
+
+    >>> check_tex(r"\\frac{1}{2} + \\text{a}")
+    []
+    >>> check_tex(r"\\fracc{1}{2}")
+    ['unknown command \\\\fracc (did you mean \\\\frac?)']
+    >>> check_tex(r"\\frac{1}{2")
+    ['unbalanced braces: 1 { not closed']
+    >>> check_tex(r"a}b\\{")
+    ['unbalanced braces: } at character 2 closes nothing']
+    """
+    import difflib
+
+    problems = []
+    known = known_commands()
+    for m in _CONTROL_WORD.finditer(tex):
+        if m.start() > 0 and tex[m.start() - 1] == "\\" and (m.start() < 2 or tex[m.start() - 2] != "\\"):
+            continue  # "\\x": a line break followed by a letter
+        word = "\\" + m.group(1)
+        if word not in known:
+            close = difflib.get_close_matches(word, known, n=1)
+            problems.append(f"unknown command {word}" + (f" (did you mean {close[0]}?)" if close else ""))
+    depth = 0
+    i = 0
+    while i < len(tex):
+        ch = tex[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                problems.append(f"unbalanced braces: }} at character {i + 1} closes nothing")
+                break
+        i += 1
+    if depth > 0:
+        problems.append(f"unbalanced braces: {depth} {{ not closed")
+    return problems

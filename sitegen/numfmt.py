@@ -46,6 +46,38 @@ def _symbols(lang: str) -> tuple[str, str]:
     return babel_numbers.get_decimal_symbol(lang), babel_numbers.get_group_symbol(lang)
 
 
+class Bound(float):
+    """A result that is exactly zero in exact arithmetic, known only to lie below this bound.
+
+    Its round-off digits depend on the machine (BLAS, threads, instruction set), so they are never shown: ``fmt``
+    writes ``< 10⁻¹²``. Make one with :func:`exact_zero`, which asserts the measured value is below the bound.
+    Measured precision (float32 against float64, the finite-difference error) is a result and stays a number.
+
+    >>> b = exact_zero(3.2e-15)
+    >>> fmt(b, ".1e", "uk"), fmt(b, "", "en", "math"), fmt(b, ".2g", "en", "text")
+    ('&lt;\xa010<sup>−12</sup>', '< 10^{-12}', '< 10⁻¹²')
+    >>> exact_zero(2e-9)
+    Traceback (most recent call last):
+    ...
+    AssertionError: 2e-09 is not below the declared bound 1e-12 of a value that is zero in exact arithmetic
+    """
+
+    def __reduce__(self):
+        return (Bound, (float(self),))
+
+
+def exact_zero(measured, bound: float = 1e-12) -> Bound:
+    """Declare a value zero in exact arithmetic: check ``|measured| < bound`` and keep only the bound."""
+    measured = float(measured.item() if hasattr(measured, "item") else measured)
+    exp = math.log10(bound)
+    if bound <= 0 or exp != round(exp):
+        raise ValueError(f"the bound must be a power of ten, got {bound!r}")
+    if not abs(measured) < bound:
+        raise AssertionError(f"{measured!r} is not below the declared bound {bound!r} of a value that is zero in "
+                             f"exact arithmetic")
+    return Bound(bound)
+
+
 def fmt(value, spec: str = "", lang: str = "en", target: str = "html") -> str:
     """Format ``value`` with a Python format ``spec`` for language ``lang``.
 
@@ -54,6 +86,10 @@ def fmt(value, spec: str = "", lang: str = "en", target: str = "html") -> str:
     """
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; use one of {TARGETS}")
+    if isinstance(value, Bound):  # the spec is ignored: no digits to show
+        e = round(math.log10(value))
+        return {"html": f"&lt;\u00a010<sup>{str(e).replace('-', MINUS)}</sup>", "math": f"< 10^{{{e}}}",
+                "text": "< 10" + str(e).translate(_SUPERSCRIPT)}[target]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if hasattr(value, "item"):  # numpy / torch scalars
             value = value.item()

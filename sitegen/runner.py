@@ -32,6 +32,8 @@ from .worker import file_digest
 
 RUNNER_FILES = ("sitegen/runner.py", "sitegen/worker.py", "sitegen/snippet.py", "sitegen/numfmt.py")
 _PRELOAD = ["numpy", "torch", "matplotlib", "matplotlib.pyplot"]
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+               "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 _ctx = None
 
 
@@ -57,6 +59,11 @@ def _context():
         sys.path.insert(0, pkg_root)
     if _ctx is None:
         os.environ.setdefault("MPLBACKEND", "Agg")
+        # One BLAS/OpenMP thread in every child, set before the forkserver (and the numpy/torch it preloads)
+        # starts: a reduction split over a machine-dependent number of threads sums in a different order, and the
+        # last digits of a result would depend on the machine (README "Reproducible").
+        for var in THREAD_VARS:
+            os.environ[var] = "1"
         _ctx = multiprocessing.get_context("forkserver")
         _ctx.set_forkserver_preload(_PRELOAD)
     return _ctx
@@ -272,12 +279,40 @@ class Runner:
         stats.seconds = time.monotonic() - start
         return results, stats
 
+    def _undo_writes(self, writes: dict[str, str]) -> str:
+        """Remove what a snippet created under the project; list everything it changed (modified files are kept)."""
+        lines = []
+        for path in sorted(writes, key=lambda p: -p.count(os.sep)):  # deepest first: files before their folders
+            what = writes[path]
+            rel = os.path.relpath(path, self.root)
+            what, _, by = what.partition(" by ")
+            rel += f" (by {by})" if by else ""
+            if what == "created":
+                try:
+                    if os.path.isdir(path) and not os.path.islink(path):
+                        os.rmdir(path)
+                    elif os.path.lexists(path):
+                        os.unlink(path)
+                    else:
+                        continue  # created and gone again (a temporary file renamed away)
+                    lines.append(f"  created {rel} (removed)")
+                except OSError as exc:
+                    lines.append(f"  created {rel} (could not remove: {exc.strerror})")
+            else:
+                lines.append(f"  {what} {rel} (left as it is now: check `git status`)")
+        return "\n".join(sorted(lines))
+
     def _collect(self, name, out, exitcode, results, embedded_by, snap) -> list[SnippetError]:
         try:
             with open(out, "rb") as fh:
                 payload = pickle.load(fh)
         except OSError:
             return [SnippetError(name, f"the worker died without a result (exit code {exitcode})",
+                                 where=f"snippets/{name}.py", embedded_by=embedded_by.get(name))]
+        if payload.get("writes"):
+            listing = self._undo_writes(payload["writes"])
+            return [SnippetError(name, "a snippet must not change the project (it runs in a temporary working "
+                                       "directory; return data from compute() instead), but it wrote:\n" + listing,
                                  where=f"snippets/{name}.py", embedded_by=embedded_by.get(name))]
         if not payload["ok"]:
             return [SnippetError(name, payload["error"], where=payload["where"], embedded_by=embedded_by.get(name))]

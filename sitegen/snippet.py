@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .numfmt import fmt, plural  # noqa: F401  (re-exported for snippets)
+from .numfmt import Bound, exact_zero, fmt, plural  # noqa: F401  (re-exported for snippets)
 
 LANGS = ("uk", "en")
 THEMES = ("light", "dark")

@@ -91,3 +91,69 @@ def load(root: Path = ROOT) -> list[Topic]:
 
 def by_id(root: Path = ROOT) -> dict[str, Topic]:
     return {t.id: t for t in load(root)}
+
+
+# -- what the rest of the site derives from the topics ----------------------------------------------------------------
+# Pages after the topics, in this order, then the notebooks in a section of their own (README "Adding a topic").
+AFTER_TOPICS = ("glossary.md", "sample.md")
+NOTEBOOKS_SECTION = {"uk": "Зошити-супутники", "en": "Companion notebooks"}
+
+
+def pages(root: Path = ROOT) -> list[str]:
+    """Topic pages in teaching order (``["backprop.md", …]``): for the home page's cards and the tests."""
+    return [t.page for t in load(root)]
+
+
+def nav(root: Path = ROOT, lang: str = LANGS[0]) -> list:
+    """The explicit navigation, the same for every language (mkdocs-static-i18n resolves ``backprop.md`` to the
+    current language's file; titles come from each page's H1, the notebooks section's title is ``lang``'s).
+
+    >>> nav()[:2], nav()[-1][NOTEBOOKS_SECTION["uk"]][0]
+    (['index.md', 'backprop.md'], 'notebooks/backprop.ipynb')
+    """
+    topics = load(root)
+    return (["index.md", *[t.page for t in topics], *AFTER_TOPICS,
+             {NOTEBOOKS_SECTION[lang]: [f"notebooks/{t.id}.ipynb" for t in topics]}])
+
+
+def problems(root: Path = ROOT) -> list[str]:
+    """Everything in the project that disagrees with topics.yml, one message each (empty: all consistent).
+
+    Per topic: its snippet folder exists, every snippet in it (helpers ``_x.py`` aside) is listed under ``notebook``
+    and every listed one exists, both pages exist, and a notebook per language exists. And every page of
+    ``docs/<lang>/`` is in the navigation, every notebook belongs to a topic.
+    """
+    root = Path(root)
+    out = []
+    for t in load(root):
+        where = f"topics.yml: topic {t.id!r}"
+        folder = root / "snippets" / t.id
+        if not folder.is_dir():
+            out.append(f"{where}: no snippet folder snippets/{t.id}/")
+            continue
+        have = sorted(p.stem for p in folder.glob("*.py") if not p.name.startswith("_"))
+        for name in have:
+            if name not in t.order:
+                out.append(f"{where}: snippets/{t.id}/{name}.py is not listed under notebook: (add "
+                           f"`- {{snippet: {name}, uk: \"…\", en: \"…\"}}`, or name it _{name}.py if it is a helper)")
+        for name in t.order:
+            if name not in have:
+                out.append(f"{where}: notebook lists {name!r}, but snippets/{t.id}/{name}.py does not exist "
+                           f"(known: {', '.join(have) or 'none'})")
+        for lang in LANGS:
+            if not (root / "docs" / lang / t.page).is_file():
+                out.append(f"{where}: page docs/{lang}/{t.page} does not exist")
+            if not (root / "notebooks" / lang / f"{t.id}.ipynb").is_file():
+                out.append(f"{where}: notebooks/{lang}/{t.id}.ipynb does not exist (run python tools/make_notebooks.py)")
+    # And the other way round: a page or a notebook that no topic declares.
+    in_nav = {n for n in nav(root) if isinstance(n, str)}
+    ids = {t.id for t in load(root)}
+    for lang in LANGS:
+        for p in sorted((root / "docs" / lang).glob("*.md")):
+            if p.name not in in_nav:
+                out.append(f"docs/{lang}/{p.name} is in no topic: add its entry to topics.yml (or, for a page that is "
+                           f"not a topic, to AFTER_TOPICS in sitegen/topics.py)")
+        for p in sorted((root / "notebooks" / lang).glob("*.ipynb")):
+            if p.stem not in ids:
+                out.append(f"notebooks/{lang}/{p.name} belongs to no topic in topics.yml")
+    return out

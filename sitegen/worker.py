@@ -45,6 +45,58 @@ def _track_opens(root: Path) -> None:
     sys.addaudithook(hook)  # lives as long as this child process, which runs exactly one snippet
 
 
+_WRITES: dict[str, str] = {}  # absolute path under the project -> "created" or "modified" (first write wins)
+_WRITE_EVENTS = {"os.rename": (0, 1), "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.truncate": (0,),
+                 "os.symlink": (1,), "os.link": (1,), "shutil.rmtree": (0,), "os.chmod": (0,), "os.utime": (0,)}
+
+
+def _watch_writes(root: Path) -> None:
+    """Record every change this process makes under the project: open for writing, rename, remove, mkdir, ….
+
+    A snippet works in a temporary directory; anything it writes into the project (``docs/uk/x.csv``) would be
+    published or left behind, so the parent fails the build naming the snippet and removes what was created.
+    Bytecode caches (``__pycache__``, ``.pyc``) are not changes. The audit hook sees this process only; the runner's
+    own cache writes happen in the parent.
+    """
+    prefix = str(root) + os.sep
+    snippets_dir = str(root / "snippets") + os.sep
+
+    def note(path_arg, event):
+        if isinstance(path_arg, int):
+            return
+        try:
+            path = os.path.abspath(os.fsdecode(path_arg))
+        except (TypeError, ValueError):
+            return
+        if not (path + os.sep).startswith(prefix) or "__pycache__" in path or path.endswith((".pyc", ".pyc.tmp")):
+            return
+        if path not in _WRITES:
+            existed = os.path.lexists(path)
+            removing = event in ("os.remove", "os.rmdir", "shutil.rmtree")
+            what = ("removed" if removing else "modified") if existed else "created"
+            frame = sys._getframe(1)
+            while frame is not None:  # the snippet's line that wrote it
+                if frame.f_code.co_filename.startswith(snippets_dir):
+                    what += f" by {os.path.relpath(frame.f_code.co_filename, root)}:{frame.f_lineno}"
+                    break
+                frame = frame.f_back
+            _WRITES[path] = what
+
+    def hook(event, args):
+        if event == "open" and len(args) >= 2:
+            mode, flags = args[1], args[2] if len(args) > 2 else 0
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or \
+                (mode is None and isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC))
+            if writing:
+                note(args[0], event)
+        elif event in _WRITE_EVENTS:
+            for i in _WRITE_EVENTS[event]:
+                if i < len(args):
+                    note(args[i], event)
+
+    sys.addaudithook(hook)
+
+
 def _project_deps(root: Path) -> dict[str, str]:
     """Every project file this process imported or opened, as ``relative path -> sha256``."""
     deps = {}
@@ -141,28 +193,67 @@ def _run(root: Path, name: str, langs: list[str], themes: list[str]) -> dict:
     return result
 
 
+def _unpicklable(obj, path: str = "") -> str | None:
+    """``key.path (type)`` of the first value in ``obj`` that pickle refuses, or None."""
+    try:
+        pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        return None
+    except Exception:  # noqa: BLE001 - pickle raises TypeError, PicklingError, AttributeError, …
+        pass
+    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, (list, tuple)) else ()
+    for k, v in items:
+        found = _unpicklable(v, f"{path}.{k}" if path else str(k))
+        if found:
+            return found
+    return f"{path or '(the result)'} ({type(obj).__module__}.{type(obj).__qualname__})".replace("builtins.", "")
+
+
+def _own_traceback(root: Path) -> tuple[str, str | None]:
+    """The current exception's traceback without the worker's and importlib's frames, and the snippet's file:line."""
+    etype, exc, tb = sys.exc_info()
+    frames = [fr for fr in traceback.extract_tb(tb)
+              if Path(fr.filename).name != "worker.py" and not fr.filename.startswith("<frozen")
+              and f"{os.sep}importlib{os.sep}" not in fr.filename]
+    where = None
+    for fr in reversed(frames):
+        try:
+            rel = Path(fr.filename).resolve().relative_to(root)
+        except ValueError:
+            continue
+        if rel.parts and rel.parts[0] == "snippets":
+            where = f"{rel.as_posix()}:{fr.lineno}"
+            break
+    text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) if frames else ""
+    return text + "".join(traceback.format_exception_only(etype, exc)), where
+
+
 def run_to_file(root: str, name: str, langs: list[str], themes: list[str], out_path: str) -> None:
-    """Entry point of the child process: the result (or the error) is pickled to ``out_path``."""
+    """Entry point of the child process: the result (or the error) is pickled to ``out_path``.
+
+    The snippet runs in a fresh temporary working directory (next to ``out_path``), never in the project.
+    """
     root_path = Path(root).resolve()
     _track_opens(root_path)
+    _watch_writes(root_path)
     sys.path.insert(0, str(root_path))
-    os.chdir(root_path)
+    workdir = out_path + ".cwd"
+    os.makedirs(workdir, exist_ok=True)
+    os.chdir(workdir)
     try:
-        payload = {"ok": True, "result": _run(root_path, name, langs, themes)}
+        result = _run(root_path, name, langs, themes)
+        blob = pickle.dumps({"ok": True, "result": result, "writes": dict(sorted(_WRITES.items()))},
+                            protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # noqa: BLE001 - reported to the parent with its traceback
-        etype, exc, tb = sys.exc_info()
-        frames = traceback.extract_tb(tb)
-        where = None
-        for fr in reversed(frames):
-            try:
-                rel = Path(fr.filename).resolve().relative_to(root_path)
-            except ValueError:
-                continue
-            if rel.parts and rel.parts[0] == "snippets":
-                where = f"{rel.as_posix()}:{fr.lineno}"
-                break
-        payload = {"ok": False, "error": traceback.format_exc(), "where": where}
+        if "result" in locals():  # the snippet ran, but its result cannot travel to the build process
+            bad = _unpicklable(result["values"], "") or _unpicklable(result, "")
+            error = (f"compute() returned a value that cannot be pickled: {bad}; return numbers, strings, lists, "
+                     f"dicts or arrays")
+            where = f"snippets/{name}.py"
+        else:
+            error, where = _own_traceback(root_path)
+        blob = pickle.dumps({"ok": False, "error": error, "where": where, "writes": dict(sorted(_WRITES.items()))},
+                            protocol=pickle.HIGHEST_PROTOCOL)
     tmp = out_path + ".tmp"
     with open(tmp, "wb") as fh:
-        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.write(blob)
     os.replace(tmp, out_path)

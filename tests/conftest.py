@@ -100,7 +100,7 @@ validation:
 
 
 class MiniProject:
-    """A tiny two-language site using the real hook; snippets append a line to ``runs.log`` when executed."""
+    """A tiny two-language site using the real hook; snippets append a line to ``../runs.log`` when executed."""
 
     def __init__(self, root: Path, timeout: float = 60):
         self.root = root
@@ -129,11 +129,11 @@ class MiniProject:
         return mkdocs_build(self.root, self.site, *extra, env={"SNIPPETS_CACHE_DIR": str(self.cache)})
 
     def runs(self) -> list[str]:
-        log = self.root / "runs.log"
+        log = self.root.parent / "runs.log"  # outside the project: a snippet may not write into it
         return log.read_text().split() if log.exists() else []
 
     def clear_runs(self):
-        (self.root / "runs.log").unlink(missing_ok=True)
+        (self.root.parent / "runs.log").unlink(missing_ok=True)
 
 
 COUNTING = """\
@@ -141,7 +141,8 @@ import os
 from pathlib import Path
 
 def _mark(name):
-    with open(Path(__file__).resolve().parents[{depth}] / "runs.log", "a") as fh:
+    # Next to the project, not in it: a snippet that writes into the project fails the build (README).
+    with open(Path(__file__).resolve().parents[{depth}].parent / "runs.log", "a") as fh:
         fh.write(name + "\\n")
 """
 

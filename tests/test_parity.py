@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, mkdocs_build
-from sitegen.parity import pages, structure
+from sitegen.parity import compare, mismatches, pages, structure
 
 LANGS = ["uk", "en"]
 DOCS = ROOT / "docs"
@@ -40,6 +40,21 @@ def test_translations_have_the_same_heading_ids_and_directives_in_order(page):
         f"docs/en/{page} lines {en.missing_ids}")
     assert uk.headings == en.headings, _first_difference(uk.headings, en.headings)
     assert uk.directives == en.directives, _first_difference(uk.directives, en.directives)
+
+
+def test_the_build_s_parity_check_passes_on_the_real_pages():
+    """What hooks/snippets.py runs before any snippet: directives, heading ids and equations, both languages."""
+    assert mismatches(DOCS, LANGS, "docs/") == []
+
+
+def test_parity_check_names_the_first_difference_with_both_files_and_lines():
+    uk = "# T { #t }\n\n## S { #s }\n$$\\frac{a}{b} = 0{,}5 \\text{ (половина)}$$\n"
+    assert compare(uk, "# T { #t }\n## S { #s }\n$$\\frac{a}{b} = 0.5\\text{ (half)}$$\n", "uk/p.md", "en/p.md") is None
+    msg = compare(uk, "# T { #t }\n## S { #s }\n$$\\frac{a}{c} = 0.5$$\n", "uk/p.md", "en/p.md")
+    assert msg.startswith("translations differ in equations: uk/p.md:4 has $$") and "en/p.md:3 has $$" in msg
+    msg = compare(uk, "# T { #t }\n\n## S { #other }\n", "uk/p.md", "en/p.md")
+    assert msg == ("translations differ in heading ids: uk/p.md:3 has heading h2 { #s } but "
+                   "en/p.md:3 has heading h2 { #other }")
 
 
 def _first_difference(a: list, b: list) -> str:

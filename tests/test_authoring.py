@@ -1,0 +1,219 @@
+"""Authoring slips that used to publish a wrong page: each one now fails the build with page:line (issue 15).
+
+One throwaway project (module scope) whose snippet runs once; every test adds its own page in both languages,
+builds, and removes the page again, so most builds are cache hits and take a few seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import MiniProject
+from sitegen.runner import Runner
+
+pytestmark = pytest.mark.slow
+
+SNIPPET = """\
+def compute():
+    return {"x": 1.4951818980858561, "tiny": 2.8e-17, "n": 3}
+"""
+
+
+@pytest.fixture(scope="module")
+def proj(tmp_path_factory):
+    mini = MiniProject(tmp_path_factory.mktemp("authoring") / "proj")
+    mini.snippet("t/a", SNIPPET)
+    mini.page("index.md", "# Home { #home }\n\n<!-- value t/a:n -->\n")
+    first = mini.build()
+    assert first.returncode == 0, first.output[-3000:]
+    return mini
+
+
+def _build_with(proj, uk: str, en: str | None = None, name: str = "slip.md"):
+    proj.page(name, uk, en)
+    try:
+        return proj.build()
+    finally:
+        for lang in ("uk", "en"):
+            (proj.root / "docs" / lang / name).unlink(missing_ok=True)
+
+
+def _no_framework_traceback(output: str):
+    assert "Traceback" not in output, output[-3000:]
+
+
+def test_misspelled_argument_fails_with_page_line_and_the_known_names(proj):
+    b = _build_with(proj, '# S { #s }\n\nText\n<!-- value t/a:x fnt=".4f" -->\n')
+    assert b.returncode != 0
+    assert re.search(r"docs/(uk|en)/slip\.md:4: unknown argument 'fnt' of a value directive \(known: fmt=…", b.output)
+    _no_framework_traceback(b.output)
+
+
+def test_flag_with_a_value_and_argument_without_one_fail(proj):
+    b = _build_with(proj, '# S { #s }\n\n<!-- figure t/a:f alt -->\n')
+    assert b.returncode != 0 and "'alt' of a figure directive needs a value" in b.output
+    b = _build_with(proj, '# S { #s }\n\n<!-- output t/a:stdout html=yes -->\n')
+    assert b.returncode != 0 and "'html' of a output directive is a flag" in b.output
+
+
+def test_value_inside_math_is_typeset_as_math_without_the_flag(proj):
+    b = _build_with(proj, "# S { #s }\n\nMath: $\\varepsilon = <!-- value t/a:tiny fmt=\".1e\" -->$.\n")
+    assert b.returncode == 0, b.output[-3000:]
+    html = (proj.site / "slip" / "index.html").read_text()
+    math = re.search(r"<math[^>]*>.*?</math>", html, re.S).group(0)
+    assert "<msup>" in math and "sup" not in re.sub(r"</?msup>", "", math)  # a real power, no "sup" spelled out
+    assert "2{,}8 \\times 10^{-17}" in math  # alttext: the Ukrainian decimal comma, TeX power
+
+
+def test_math_flag_in_prose_says_what_to_write(proj):
+    b = _build_with(proj, "# S { #s }\n\nProse: <!-- value t/a:tiny fmt=\".1e\" math -->.\n")
+    assert b.returncode != 0
+    assert re.search(r"slip\.md:3: the flag `math` is for a value inside \$…\$; this one is in prose: remove `math`",
+                     b.output), b.output[-2000:]
+
+
+@pytest.mark.parametrize("formula, message", [
+    (r"$\fracc{1}{2}$", r"unknown command \fracc (did you mean \frac?)"),
+    (r"$\frac{1}{2$", "unbalanced braces: 1 { not closed"),
+])
+def test_bad_tex_fails_naming_the_formula_and_line(proj, formula, message):
+    b = _build_with(proj, f"# S {{ #s }}\n\nOne line.\nA formula {formula} here.\n")
+    assert b.returncode != 0
+    assert message in b.output, b.output[-2000:]
+    line = next(line for line in b.output.splitlines() if message in line)
+    assert re.search(r"docs/(uk|en)/slip\.md:4: formula \$", line), line
+    _no_framework_traceback(b.output)
+
+
+def test_dollar_left_in_the_text_fails(proj):
+    b = _build_with(proj, "# S { #s }\n\nText.\nSo $y = $ is not math.\n")
+    assert b.returncode != 0
+    assert re.search(r"docs/(uk|en)/slip\.md:4: a \$ is left in the page's text", b.output), b.output[-2000:]
+
+
+def test_parity_is_checked_during_the_build_naming_both_files_and_lines(proj):
+    uk = "# S { #s }\n\nА <!-- value t/a:x fmt='.2f' -->.\n\nБ <!-- value t/a:n -->.\n"
+    en = "# S { #s }\n\nB <!-- value t/a:n -->.\n"
+    b = _build_with(proj, uk, en)
+    assert b.returncode != 0
+    assert ("translations differ in directives: docs/uk/slip.md:3 has <!-- value t/a:x fmt=.2f --> but "
+            "docs/en/slip.md:3 has <!-- value t/a:n -->") in b.output, b.output[-2000:]
+    eq = _build_with(proj, "# S { #s }\n\n$a = 1{,}5 \\text{ м}$\n", "# S { #s }\n\n$a = 1.5\\text{ m}$\n")
+    assert eq.returncode == 0, eq.output[-2000:]  # decimal separator and \text{} words may differ
+    eq = _build_with(proj, "# S { #s }\n\n$a + b$\n", "# S { #s }\n\n$a - b$\n")
+    assert eq.returncode != 0 and "translations differ in equations: docs/uk/slip.md:3 has $a+b but " \
+                                  "docs/en/slip.md:3 has $a-b" in eq.output
+
+
+def test_failing_snippet_reads_like_a_compiler_error(proj):
+    proj.snippet("t/bad", "def compute():\n    values = {'a': 1}\n    return values['missing']\n")
+    try:
+        b = _build_with(proj, "# S { #s }\n\n<!-- value t/bad:a -->\n")
+    finally:
+        (proj.root / "snippets" / "t" / "bad.py").unlink()
+    assert b.returncode != 0
+    out = b.output
+    assert "snippet 't/bad' failed at snippets/t/bad.py:3 (embedded by docs/" in out and "slip.md:3" in out
+    assert out.count("Traceback (most recent call last)") == 1  # the child's own, once
+    assert "KeyError: 'missing'" in out
+    assert "mkdocs/" not in out and "click/" not in out and "worker.py" not in out, out[-3000:]
+
+
+# -- the runner alone (no MkDocs): what a snippet may not do ---------------------------------------------------
+def _runner(tmp_path, body: str, name: str = "t/s") -> tuple[Runner, Path]:
+    root = tmp_path / "proj"
+    (root / "snippets" / "t").mkdir(parents=True)
+    (root / "docs" / "uk").mkdir(parents=True)
+    (root / "snippets" / "__init__.py").write_text("")
+    (root / "snippets" / "t" / "__init__.py").write_text("")
+    (root / "docs" / "uk" / "page.md").write_text("# kept\n")
+    (root / "snippets" / f"{name}.py").write_text(textwrap.dedent(body))
+    return Runner(root, cache_dir=tmp_path / "cache", timeout=60), root
+
+
+def test_snippet_writing_into_the_project_fails_and_created_files_are_removed(tmp_path):
+    runner, root = _runner(tmp_path, f"""\
+        import os
+        from pathlib import Path
+        ROOT = Path({str(tmp_path / 'proj')!r})
+
+        def compute():
+            open("in-cwd.txt", "w").write("fine: a temporary working directory")
+            (ROOT / "docs" / "uk" / "probs.csv").write_text("1,2")
+            os.makedirs(ROOT / "docs" / "uk" / "new" / "deep")
+            (ROOT / "docs" / "uk" / "new" / "deep" / "leak.md").write_text("# leak")
+            (ROOT / "docs" / "uk" / "page.md").write_text("# changed")
+            return {{"cwd": os.getcwd()}}
+        """)
+    with pytest.raises(Exception) as info:
+        runner.ensure(["t/s"])
+    msg = str(info.value)
+    assert "snippet 't/s' failed" in msg and "must not change the project" in msg
+    # Each change with the snippet's line that made it.
+    assert "created docs/uk/probs.csv (by snippets/t/s.py:7) (removed)" in msg
+    assert "created docs/uk/new (by snippets/t/s.py:8) (removed)" in msg
+    assert "created docs/uk/new/deep/leak.md (by snippets/t/s.py:9) (removed)" in msg
+    assert "modified docs/uk/page.md (by snippets/t/s.py:10) (left as it is now" in msg
+    assert not (root / "docs" / "uk" / "probs.csv").exists() and not (root / "docs" / "uk" / "new").exists()
+    assert (root / "docs" / "uk" / "page.md").read_text() == "# changed"  # reported, never deleted
+    assert "in-cwd" not in msg and not (root / "in-cwd.txt").exists()
+    assert not list(runner.cache_dir.glob("*.pickle")), "a failed run is never cached"
+
+
+def test_snippet_runs_in_a_temporary_directory_and_may_read_the_project(tmp_path):
+    runner, root = _runner(tmp_path, f"""\
+        import os
+        from pathlib import Path
+
+        def compute():
+            text = (Path({str(tmp_path / 'proj')!r}) / "docs" / "uk" / "page.md").read_text()
+            return {{"cwd": os.getcwd(), "text": text}}
+        """)
+    results, _ = runner.ensure(["t/s"])
+    cwd = results["t/s"]["values"]["cwd"]
+    assert not Path(cwd).resolve().is_relative_to(root.resolve()) and results["t/s"]["values"]["text"] == "# kept\n"
+
+
+def test_unpicklable_value_names_its_key_and_type(tmp_path):
+    runner, _ = _runner(tmp_path, """\
+        def compute():
+            return {"ok": 1, "nested": {"gen": (i for i in range(3))}}
+        """)
+    with pytest.raises(Exception) as info:
+        runner.ensure(["t/s"])
+    msg = str(info.value)
+    assert "cannot be pickled: nested.gen (generator)" in msg and "died without a result" not in msg, msg
+
+
+# -- under `mkdocs serve` ------------------------------------------------------------------------------------------
+def test_serve_is_not_strict_and_shows_each_problem_once_on_its_page_in_its_language(proj, tmp_path):
+    from test_rebuild_speed import in_one_process
+
+    proj.snippet("t/broken", "def compute():\n    raise ValueError('broken on purpose')\n")
+    page = {"uk": "# С {{ #s }}\n\n[посилання](nowhere.md)\n\nА <!-- value t/broken:a -->, б <!-- value t/broken:b -->.\n\n"
+                  "<!-- output t/broken:stdout -->\n\n$\\fracc{{1}}{{2}}$ і $x^2$.\n",
+            "en": "# S {{ #s }}\n\n[a link](nowhere.md)\n\nA <!-- value t/broken:a -->, b <!-- value t/broken:b -->.\n\n"
+                  "<!-- output t/broken:stdout -->\n\n$\\fracc{{1}}{{2}}$ and $x^2$.\n"}
+    edits = {f"docs/{lang}/serve.md": text.replace("{{", "{").replace("}}", "}") for lang, text in page.items()}
+    try:
+        out = in_one_process(proj.root, [{"site": str(tmp_path / "site"), "edits": edits, "command": "serve",
+                                              "strict": False}],
+                             tmp_path, env={"SNIPPETS_CACHE_DIR": str(proj.cache)})
+    finally:
+        for rel in edits:
+            (proj.root / rel).unlink(missing_ok=True)
+        (proj.root / "snippets" / "t" / "broken.py").unlink()
+    assert out[0]["ok"], out[0]["error"]  # ./dev serve is --no-strict: a strict abort would leave it answering nothing
+    for lang, rel, titles in (("uk", "serve/index.html", ("Помилка сніпета", "Помилка у формулі", "Попередження")),
+                              ("en", "en/serve/index.html", ("Snippet error", "Error in a formula", "Build warning"))):
+        html = (tmp_path / "site" / rel).read_text()
+        snippet_title, math_title, warning_title = titles
+        assert html.count(f'<p class="admonition-title">{snippet_title}</p>') == 1, lang  # one box per snippet
+        assert html.count("broken on purpose") <= 3  # the box, and short markers for the other two directives
+        assert math_title in html and "\\fracc" in html  # the bad formula's box, in place …
+        assert re.search(r"<math[^>]*><mrow><msup><mi>x</mi>", html), lang  # … and the rest is typeset
+        assert warning_title in html and "nowhere.md" in html  # the warning a strict build would stop at
