@@ -14,6 +14,12 @@ Closed forms the counts must match (one channel, H = 20): a 7×7 layer gives a (
 True
 >>> r["c1"]["cascade"]["rf"], r["c1"]["cascade"]["out"]
 ([13, 13], [8, 8])
+
+With one channel the depthwise design adds a 1×1 layer (one multiplication per output pixel) to a full 7×7, and the
+pair's exact share of a 7×7 is (20/14 + 1)/7 = 34/98:
+
+>>> r["c1"]["depthwise"]["mults"] == 50 * 14 ** 2, abs(r["rule"]["exact"] - 34 / 98) < 1e-15
+(True, True)
 """
 
 from __future__ import annotations
@@ -96,6 +102,17 @@ def compute() -> dict:
     assert all(c1[f"rank{k}"]["mults"] < full["mults"] for k in RANKS if k <= k_mults)
     assert k_mults < k_params
     assert c1["rank7"]["params"] > full["params"]                  # the exact (rank-7) sum costs more than 7×7
+    # Not every replacement is cheaper: with one channel the depthwise design costs 50/49 ≈ 102% of the 7×7 (one
+    # more multiplication per output pixel), and the sums of k ≥ 3 separable pairs cost k·(20 + 14)/(7·14) of it,
+    # 104% to 243%.
+    assert c1["depthwise"]["share"] == 50 / 49
+    over = [c1[f"rank{k}"]["share"] for k in RANKS if k >= 3]
+    assert all(s > 1 for s in over) and all(abs(c1[f"rank{k}"]["share"] - k * 34 / 98) < 1e-12 for k in RANKS)
+    # Rule of thumb: a separable pair needs about 2k instead of k² multiplications per output pixel; without padding
+    # the first layer runs over W columns, not W′ = W − k + 1, so the ratio to the k×k layer is exactly (W/W′ + 1)/k.
+    k, w, w_out = 7, SIZE, SIZE - 7 + 1
+    rule = {"approx": 2 / k, "exact": (w / w_out + 1) / k, "w": w, "w_out": w_out, "k": k}
+    assert abs(c1["pair7"]["share"] - rule["exact"]) < 1e-12 and rule["exact"] > rule["approx"]
     # Depthwise separable: no saving with one channel, a large one with 64.
     assert c1["depthwise"]["params"] > full["params"]
     assert c64["depthwise"]["mult_ratio"] > 20
@@ -111,7 +128,8 @@ def compute() -> dict:
     for key, row in c1.items():
         print(f"{key:14} {row['params']:8d} {row['mults']:10d} {'×'.join(map(str, row['out'])):>7} "
               f"{'×'.join(map(str, row['rf'])):>7} {row['pixels']:6d}")
-    return {"size": SIZE, "wide": WIDE, "c1": c1, "c64": c64, "k_params": k_params, "k_mults": k_mults}
+    return {"size": SIZE, "wide": WIDE, "c1": c1, "c64": c64, "k_params": k_params, "k_mults": k_mults,
+            "over_min": min(over), "over_max": max(over), "rule": rule}
 
 
 def _table(rows: dict, lang: str) -> Table:
