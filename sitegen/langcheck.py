@@ -21,6 +21,8 @@ rule (``typography``), and — on the built text — a counted noun that does no
 ['Dropout']
 >>> [f.text for f in numeral_findings("у 34 разів менше, у 28 раза, 3 332 множень, у 2,5 раза, 3 шари")]
 ['34 разів', '28 раза', '3 332 множень']
+>>> [f.message[:30] for f in numeral_findings("більші в 1,23 × 10        8 раза")]  # <sup> masked as spaces
+['після числа з «× 10ⁿ» форма ім']
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ def prose(markdown: str):
 
 # -- other sources: Python string literals, JavaScript strings, YAML scalars, templates --------------------------
 def python_strings(source: str):
-    """(line, text) of every string literal with Cyrillic in it (docstrings excepted)."""
+    """(line, text) of every string literal with Cyrillic in it or under a ``"uk"`` key (docstrings excepted)."""
     tree = ast.parse(source)
     docstrings = set()
     for node in ast.walk(tree):
@@ -217,11 +219,17 @@ def python_strings(source: str):
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 docstrings.add(id(first.value))
+    under_uk = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for k, v in zip(node.keys, node.values):
+                if isinstance(k, ast.Constant) and k.value == "uk":
+                    under_uk |= {id(n) for n in ast.walk(v)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
-                and CYR.search(node.value):
+                and (CYR.search(node.value) or id(node) in under_uk):
             for k, part in enumerate(node.value.split("\n")):
-                if CYR.search(part):
+                if part.strip():
                     yield node.lineno + (k if node.end_lineno and node.end_lineno > node.lineno else 0), \
                         _mask(part, _INLINE_CODE)
 
@@ -237,7 +245,8 @@ def js_strings(source: str):
 
 
 def text_lines(source: str):
-    """Templates and YAML: each line with Cyrillic, without tags, Jinja and YAML keys."""
+    """Templates and YAML: each line with Cyrillic, without tags, Jinja and YAML keys (Jinja comments skipped)."""
+    source = re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group(0).count("\n"), source, flags=re.S)
     for lineno, line in enumerate(source.splitlines(), 1):
         if not CYR.search(line) or line.lstrip().startswith("#"):
             continue
@@ -297,7 +306,7 @@ COUNTED = ("раз", "множення", "параметр", "крок", "про
            "цифра", "шлях", "елемент", "одиниця", "пара", "точка", "значення", "ознака", "доданок", "знак", "епоха",
            "зображення", "прогноз", "вибірка", "секунда", "рядок", "стовпчик", "клас", "ядро")
 _NUM = re.compile(r"(?<![\w,.\u2212−-])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(,\d+)?"
-                  r"((?:[ \u00a0]?×[ \u00a0]?10(?:<sup>[^<]*</sup>|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|\^\{?-?\d+\}?))?)"
+                  r"((?:[ \u00a0]*×[ \u00a0]*10[ \u00a0]*(?:<sup>[^<]*</sup>|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|\^\{?-?\d+\}?|[−-]?\d+))?)"
                   r"(%?)[ \u00a0\u202f]+([а-щьюяєіїґ’']+)", re.I)
 # After these a number takes the genitive (до 3 кроків, понад 5 шарів), which is then correct for every number.
 _GENITIVE_BEFORE = {"до", "від", "для", "без", "після", "понад", "близько", "біля", "замість", "щонайбільше",

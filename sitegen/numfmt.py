@@ -89,8 +89,39 @@ def fmt(value, spec: str = "", lang: str = "en", target: str = "html") -> str:
     return out
 
 
+def printed(text: str, lang: str):
+    """The number a reader sees in ``text`` (what :func:`fmt` printed), as a :class:`~decimal.Decimal` that keeps
+    its printed decimals, for the plural rules; ``None`` when the number has no plural form: a power of ten
+    («2,5 × 10⁷ разів» is not a form CLDR defines) or a percentage.
+
+    >>> printed("34", "uk"), printed("1\xa0234,50", "uk"), printed("−2.5", "en")
+    (Decimal('34'), Decimal('1234.50'), Decimal('-2.5'))
+    >>> printed("2,5\xa0×\xa010<sup>7</sup>", "uk") is None, printed("25%", "uk") is None
+    (True, True)
+    """
+    from decimal import Decimal, InvalidOperation
+
+    if "×" in text or "%" in text or "\\times" in text:
+        return None
+    decimal, group = _symbols(lang)
+    t = text.replace(MINUS, "-").replace("{,}", ",").replace("\\,", "")
+    t = t.replace(group, "").replace("\u00a0", "").replace("\u202f", "").replace(decimal, ".")
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        return None
+
+
 def plural(n, lang: str, **forms: str) -> str:
-    """The CLDR plural form of a word next to the number ``n`` (``one``, ``few``, ``many``, ``other``)."""
+    """The CLDR plural form of a word next to the number ``n`` (``one``, ``few``, ``many``, ``other``).
+
+    Pass the number as printed (:func:`printed`): 33.96 printed «34» takes the form of 34, not of 33.96.
+
+    >>> plural(printed("34", "uk"), "uk", one="раз", few="рази", many="разів", other="раза")
+    'рази'
+    >>> plural(printed("2,5", "uk"), "uk", one="раз", few="рази", many="разів", other="раза")
+    'раза'
+    """
     category = Locale.parse(lang).plural_form(abs(n))
     if category in forms:
         return forms[category]

@@ -31,10 +31,10 @@ N = 1_000_000
 
 LABELS = {
     "uk": {
-        "source": "джерело", "name": "параметр", "means": "що означає", "for": "як відкинути {pct}",
+        "source": "джерело", "name": "параметр", "means": "що означає", "for": "щоб відкинути {pct}",
         "keep": "ймовірність **залишити** нейрон", "drop": "ймовірність **відкинути** нейрон",
         "measured": "виміряно: частка нулів {f}",
-        "srivastava": "Srivastava et al., 2014",
+        "srivastava": "Шрівастава та ін., 2014",
     },
     "en": {
         "source": "source", "name": "parameter", "means": "meaning", "for": "to drop {pct}",
