@@ -99,6 +99,26 @@ class Rules:
     def check(self, text: str, file: str, line: int, math: str = "") -> list[Finding]:
         """Findings in one line of Ukrainian prose (already stripped of code, links and quotes); ``math`` is the
         text of the line's formulas, which only ``math`` rules see."""
+        return [Finding(file, line, _squeeze(t), msg) for _, t, msg in self.spans(text, math)]
+
+    def check_lines(self, lines: list, file: str) -> list[Finding]:
+        """Findings in consecutive lines of one paragraph, ``[(line number, prose, math)]``: a phrase broken across
+        lines is still found, and reported at the line where it starts."""
+        joined, starts = "", []
+        for lineno, text, _ in lines:
+            starts.append((len(joined), lineno))
+            joined += text.replace("\n", " ") + " "
+        found = []
+        for start, t, msg in self.spans(joined, ""):
+            lineno = max(ln for off, ln in starts if off <= start)
+            found.append(Finding(file, lineno, _squeeze(t), msg))
+        for lineno, _, maths in lines:
+            if maths.strip():
+                found += [Finding(file, lineno, t, msg) for _, t, msg in self.spans("", maths)]
+        return found
+
+    def spans(self, text: str, math: str = ""):
+        """(offset in text, matched text, message) of every finding; offsets in ``math`` are reported as -1."""
         found = []
         glossed = _mask_glosses(text)
         ws = {True: None, False: None}
@@ -107,7 +127,7 @@ class Rules:
             if r.kind == "regex":
                 for target in ([subject, math] if r.math else [subject]):
                     for m in r.pattern.finditer(target):
-                        found.append(Finding(file, line, m.group(0), r.message))
+                        found.append((m.start() if target is subject else -1, m.group(0), r.message))
             else:
                 if ws[r.gloss_exempt] is None:
                     ws[r.gloss_exempt] = tb.words(subject, "uk")
@@ -115,9 +135,13 @@ class Rules:
                 i = tb.find_phrase(words, r.pattern, subject)
                 while i is not None:
                     j = i + len(r.pattern) - 1
-                    found.append(Finding(file, line, subject[words[i].start:words[j].end], r.message))
+                    found.append((words[i].start, subject[words[i].start:words[j].end], r.message))
                     i = tb.find_phrase(words, r.pattern, subject, j + 1)
         return found
+
+
+def _squeeze(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
 
 
 _GLOSS = re.compile(r"\(([^()]*)\)")
@@ -183,30 +207,35 @@ def prose(markdown: str):
         if a:
             if a.group(2) == "quote":
                 quote_indent = indent
-            yield lineno, a.group(3) or "", ""
+            yield (lineno, *_prose_line(a.group(3) or "", lineno))
             continue
         if "<!--" in line and "-->" not in line.split("<!--", 1)[1]:
             in_comment = True
-        text = _mask(line, _INLINE_CODE)
-        # Directive arguments written for a reader (alt text, caption, a title, plural words) are prose too.
-        extra = []
-        for c in _COMMENT.finditer(text):
-            body = c.group(1).strip().split(None, 2)
-            if len(body) == 3 and "/" in body[1]:
-                try:
-                    args = _parse_args(body[2], lineno)
-                except DirectiveError:
-                    args = {}
-                extra += [v for k, v in args.items() if k in TRANSLATED_ARGS and isinstance(v, str)]
-        text = _mask(text, _COMMENT)
-        maths = " ".join(x.group(0)[1:-1] for x in _MATH_INLINE.finditer(text))
-        text = _mask(text, _MATH_INLINE)
-        text = _mask(text, _LINK_TARGET)
-        text = _mask(text, _ATTR)
-        text = _mask(text, _TAG)
-        if extra:
-            text = text + " | " + " | ".join(extra)
-        yield lineno, text, maths
+        yield (lineno, *_prose_line(line, lineno))
+
+
+def _prose_line(line: str, lineno: int) -> tuple[str, str]:
+    """A line of Markdown as (prose, math): code, comments, link targets, attributes and tags masked."""
+    text = _mask(line, _INLINE_CODE)
+    # Directive arguments written for a reader (alt text, caption, a title, plural words) are prose too.
+    extra = []
+    for c in _COMMENT.finditer(text):
+        body = c.group(1).strip().split(None, 2)
+        if len(body) == 3 and "/" in body[1]:
+            try:
+                args = _parse_args(body[2], lineno)
+            except DirectiveError:
+                args = {}
+            extra += [v for k, v in args.items() if k in TRANSLATED_ARGS and isinstance(v, str)]
+    text = _mask(text, _COMMENT)
+    maths = " ".join(x.group(0)[1:-1] for x in _MATH_INLINE.finditer(text))
+    text = _mask(text, _MATH_INLINE)
+    text = _mask(text, _LINK_TARGET)
+    text = _mask(text, _ATTR)
+    text = _mask(text, _TAG)
+    if extra:
+        text = text + " | " + " | ".join(extra)
+    return text, maths
 
 
 # -- other sources: Python string literals, JavaScript strings, YAML scalars, templates --------------------------
@@ -280,9 +309,13 @@ def check_file(path: Path, kind: str, rules: Rules, root: Path) -> list[Finding]
     source = path.read_text(encoding="utf-8")
     found = []
     if kind == "md":
-        for lineno, text, maths in prose(source):
+        paragraph = []
+        for lineno, text, maths in list(prose(source)) + [(0, "", "")]:
+            if paragraph and (not text.strip() or lineno != paragraph[-1][0] + 1):
+                found += rules.check_lines(paragraph, label)
+                paragraph = []
             if text.strip() or maths.strip():
-                found += rules.check(text, label, lineno, maths)
+                paragraph.append((lineno, text, maths))
         return found
     reader = {"py": python_strings, "js": js_strings, "text": text_lines, "topics": yaml_uk}[kind]
     for lineno, text in reader(source):

@@ -18,6 +18,8 @@ use the true minus sign U+2212 and powers of ten are written ``× 10ⁿ``, never
 '1,23×10⁻⁴'
 >>> fmt(3, "d", "uk"), fmt(0.25, ".0%", "uk"), fmt(1e-300 * 1e-300, ".3g", "en")
 ('3', '25%', '0')
+>>> fmt(0.0, ".4f", "uk"), fmt(-0.0, ".1e", "uk"), fmt(0.00001, ".4f", "uk")
+('0', '0', '0,0000')
 >>> plural(1, "uk", one="вузол", few="вузли", many="вузлів", other="вузла")
 'вузол'
 >>> [plural(n, "uk", one="вузол", few="вузли", many="вузлів", other="вузла") for n in (2, 5, 11, 21, 22)]
@@ -62,6 +64,8 @@ def fmt(value, spec: str = "", lang: str = "en", target: str = "html") -> str:
     if isinstance(value, float) and not math.isfinite(value):
         raw = {"inf": "∞", "-inf": MINUS + "∞", "nan": "NaN"}[str(value)]
         return raw
+    if value == 0 and spec[-1:] in ("e", "E", "f", "F", "g", "G"):
+        return "0"  # an exact zero is 0, not «0,0000» (which reads as a rounded small number)
     raw = format(value, spec)
     m = _NUMBER.match(raw.strip())
     if not m:
