@@ -253,7 +253,9 @@ def python_strings(source: str):
         if isinstance(node, ast.Dict):
             for k, v in zip(node.keys, node.values):
                 if isinstance(k, ast.Constant) and k.value == "uk":
-                    under_uk |= {id(n) for n in ast.walk(v)}
+                    inner = list(ast.walk(v))
+                    keys = {id(key) for n in inner if isinstance(n, ast.Dict) for key in n.keys if key is not None}
+                    under_uk |= {id(n) for n in inner} - keys
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
                 and (CYR.search(node.value) or id(node) in under_uk):
@@ -360,7 +362,11 @@ def _expected(lemma_parse, n_text: str, frac: bool):
             wanted = [{"plur", "nomn"}, {"plur", "accs"}]
         else:
             wanted = [{"plur", "gent"}]
-    forms = {f.word for g in wanted for f in lemma_parse.lexeme if g <= set(f.tag.grammemes)}
+    def has(tag, g):  # pymorphy3's Ukrainian tags mark the plural only: singular = no "plur"
+        grammemes = set(tag.grammemes)
+        return (g - {"sing"}) <= grammemes and ("sing" not in g or "plur" not in grammemes)
+
+    forms = {f.word for g in wanted for f in lemma_parse.lexeme if has(f.tag, g)}
     if lemma_parse.normal_form == "раз":  # «у 2,5 раза» (the counting form), «у 5 разів» (not «5 раз»)
         forms = {"раза"} if frac else forms - {"раз"} if not forms & {"рази"} else forms
     return forms
