@@ -47,7 +47,7 @@ class _State:
     depth = 0
     rules: langcheck.Rules | None = None
     base: tb.Termbase | None = None
-    pending: set = set()
+    stamp = None
     listed: list = []
 
 
@@ -102,12 +102,17 @@ def on_pre_build(config):
     if S.depth > 1:
         return
     S.listed = []
-    try:
-        S.base = tb.load(_root(config) / "termbase.yml")
-    except tb.TermbaseError as exc:
-        log.warning(f"language: {exc}")
-        return
-    S.rules = langcheck.Rules.from_termbase(S.base)
+    path = _root(config) / "termbase.yml"
+    stamp = (str(path), path.stat().st_mtime_ns) if path.exists() else None
+    if stamp is None or stamp != S.stamp:  # under `mkdocs serve`: reloaded only when termbase.yml changes
+        try:
+            S.base = tb.load(path)
+        except (tb.TermbaseError, OSError) as exc:
+            S.base, S.rules, S.stamp = None, None, None
+            log.warning(f"language: {exc}")
+            return
+        S.rules = langcheck.Rules.from_termbase(S.base)
+        S.stamp = stamp
     _report(langcheck.check_site(_root(config), S.rules), config)
     for problem in gl.check_sources(_root(config), S.base):
         log.warning(f"language: {problem}")

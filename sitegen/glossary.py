@@ -97,17 +97,9 @@ _VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "col", "ar
          "track"}
 
 
-def _matchers(base: tb.Termbase, lang: str):
-    out = []
-    for c in base.concepts:
-        if not c.link:
-            continue
-        for form in c.forms(lang):
-            pattern = tb.phrase_lemmas(form, lang)
-            if pattern:
-                out.append((c, pattern))
-    out.sort(key=lambda cp: -len(cp[1]))  # longer phrases first: «ефективне рецептивне поле» before «рецептивне поле»
-    return out
+def _matchers(base: tb.Termbase, lang: str) -> tb.PhraseIndex:
+    items = [(c, tb.phrase_lemmas(form, lang)) for c in base.concepts if c.link for form in c.forms(lang)]
+    return tb.PhraseIndex(items)
 
 
 def _plain(s: str) -> str:
@@ -116,6 +108,7 @@ def _plain(s: str) -> str:
 
 def link_first_uses(page_html: str, base: tb.Termbase, lang: str, glossary_href: str) -> str:
     matchers = _matchers(base, lang)
+    total = len({c.id for c in base.concepts if c.link})
     done: set = set()
     stack: list = []  # (tag, skipping)
     parts = _TOKEN.split(page_html)
@@ -141,27 +134,16 @@ def link_first_uses(page_html: str, base: tb.Termbase, lang: str, glossary_href:
         if (stack and stack[-1][1]) or not re.search(r"\w", part):
             continue
         parts[k] = _link_text(part, matchers, done, lang, glossary_href)
-        if len(done) == len({c.id for c, _ in matchers}):
+        if len(done) == total:
             break
     return "".join(parts)
 
 
-def _link_text(text: str, matchers, done: set, lang: str, href: str) -> str:
-    ws = tb.words(text, lang)
-    out, pos, i = [], 0, 0
-    while i < len(ws):
-        hit = None
-        for c, pattern in matchers:
-            if c.id in done or len(pattern) > len(ws) - i:
-                continue
-            if tb.find_phrase(ws[i:i + len(pattern)], pattern, text) == 0:
-                hit = (c, len(pattern))
-                break
-        if hit is None:
-            i += 1
+def _link_text(text: str, index: tb.PhraseIndex, done: set, lang: str, href: str) -> str:
+    out, pos = [], 0
+    for c, start, end in index.find(text, lang, skip=lambda c: c.id in done):
+        if c.id in done:
             continue
-        c, n = hit
-        start, end = ws[i].start, ws[i + n - 1].end
         definition = _plain(c.def_uk if lang == "uk" else c.def_en)
         term = c.uk if lang == "uk" else c.en
         out.append(text[pos:start])
@@ -169,6 +151,5 @@ def _link_text(text: str, matchers, done: set, lang: str, href: str) -> str:
                    f'title="{html.escape(term + " — " + definition, quote=True)}">{text[start:end]}</a>')
         pos = end
         done.add(c.id)
-        i += n
     out.append(text[pos:])
     return "".join(out)

@@ -70,6 +70,9 @@ class Rules:
     def __init__(self, rules: list[Rule], base: tb.Termbase):
         self.rules = rules
         self.termbase = base
+        self.index = {gloss_exempt: tb.PhraseIndex([(r, r.pattern) for r in rules
+                                                    if r.kind == "lemma" and r.gloss_exempt == gloss_exempt])
+                      for gloss_exempt in (True, False)}
 
     @classmethod
     def from_termbase(cls, base: tb.Termbase | None = None) -> "Rules":
@@ -121,22 +124,16 @@ class Rules:
         """(offset in text, matched text, message) of every finding; offsets in ``math`` are reported as -1."""
         found = []
         glossed = _mask_glosses(text)
-        ws = {True: None, False: None}
         for r in self.rules:
-            subject = glossed if r.gloss_exempt else text
             if r.kind == "regex":
+                subject = glossed if r.gloss_exempt else text
                 for target in ([subject, math] if r.math else [subject]):
                     for m in r.pattern.finditer(target):
                         found.append((m.start() if target is subject else -1, m.group(0), r.message))
-            else:
-                if ws[r.gloss_exempt] is None:
-                    ws[r.gloss_exempt] = tb.words(subject, "uk")
-                words = ws[r.gloss_exempt]
-                i = tb.find_phrase(words, r.pattern, subject)
-                while i is not None:
-                    j = i + len(r.pattern) - 1
-                    found.append((words[i].start, subject[words[i].start:words[j].end], r.message))
-                    i = tb.find_phrase(words, r.pattern, subject, j + 1)
+        for gloss_exempt, subject in ((True, glossed), (False, text)):
+            if subject.strip() and self.index[gloss_exempt].by_first:
+                for r, start, end in self.index[gloss_exempt].find(subject, "uk"):
+                    found.append((start, subject[start:end], r.message))
         return found
 
 
@@ -325,11 +322,18 @@ def check_file(path: Path, kind: str, rules: Rules, root: Path) -> list[Finding]
     return found
 
 
+_CACHE: dict = {}  # (rules, path, mtime, size) -> findings: a `mkdocs serve` rebuild re-reads only edited files
+
+
 def check_site(root: Path, rules: Rules | None = None) -> list[Finding]:
     rules = rules or Rules.from_termbase()
     found = []
     for path, kind in sources(root):
-        found += check_file(path, kind, rules, root)
+        st = path.stat()
+        key = (id(rules), str(path), st.st_mtime_ns, st.st_size)
+        if key not in _CACHE:
+            _CACHE[key] = check_file(path, kind, rules, root)
+        found += _CACHE[key]
     return sorted(set(found), key=lambda f: (f.file, f.line, f.text))
 
 

@@ -196,3 +196,40 @@ def find_phrase(ws: list[Word], pattern: tuple, text: str, start: int = 0) -> in
                 all(not text[ws[i + k].end:ws[i + k + 1].start].strip(" \u00a0\n-") for k in range(n - 1)):
             return i
     return None
+
+
+class PhraseIndex:
+    """Many lemma phrases looked up in one pass over a text's words (indexed by their first lemma).
+
+    >>> idx = PhraseIndex([("a", phrase_lemmas("ланцюгове правило", "uk")), ("b", phrase_lemmas("правило", "uk"))])
+    >>> t = "За ланцюговим правилом, а правило — правило."
+    >>> [(k, t[s:e]) for k, s, e in idx.find(t, "uk")]
+    [('a', 'ланцюговим правилом'), ('b', 'правило'), ('b', 'правило')]
+    """
+
+    def __init__(self, items):
+        self.by_first: dict = {}
+        for key, pattern in items:
+            if pattern:
+                self.by_first.setdefault(pattern[0], []).append((key, pattern))
+        for cands in self.by_first.values():
+            cands.sort(key=lambda kp: -len(kp[1]))  # the longest phrase first
+
+    def find(self, text: str, lang: str, skip=lambda key: False):
+        """(key, start, end) of each match, left to right, longest first, not overlapping."""
+        ws = words(text, lang)
+        i = 0
+        while i < len(ws):
+            hit = None
+            for lemma in ws[i].lemmas:
+                for key, pattern in self.by_first.get(lemma, ()):
+                    n = len(pattern)
+                    if (hit is None or n > hit[1]) and not skip(key) and i + n <= len(ws) and \
+                            find_phrase(ws[i:i + n], pattern, text) == 0:
+                        hit = (key, n)
+            if hit is None:
+                i += 1
+                continue
+            key, n = hit
+            yield key, ws[i].start, ws[i + n - 1].end
+            i += n
