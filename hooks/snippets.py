@@ -196,9 +196,13 @@ def on_files(files, config):
                                     S.root / ".cache" / "notebooks")
 
 
-def _error_box(message: str) -> str:
+_ERROR_TITLE = {"uk": "Помилка скрипта", "en": "Snippet error"}
+
+
+def _error_box(message: str, lang: str = "en") -> str:
     serve_log.error(message)
-    return (f'\n<div class="admonition failure"><p class="admonition-title">Snippet error</p>'
+    title = _ERROR_TITLE.get(lang, _ERROR_TITLE["en"])
+    return (f'\n<div class="admonition failure"><p class="admonition-title">{title}</p>'
             f"<pre>{html.escape(message)}</pre></div>\n")
 
 
@@ -210,7 +214,7 @@ def on_page_markdown(markdown, page, config, files):
     label = f"{docs.relative_to(S.root).as_posix()}/{page.file.src_uri}" if docs.is_relative_to(S.root) \
         else page.file.src_uri
     results = dict(S.results)
-    on_error = _error_box if S.command == "serve" else None
+    on_error = (lambda message: _error_box(message, lang)) if S.command == "serve" else None
     ctx = Context(lang=lang, page_src=page.file.src_uri, page_label=label, results=results,
                   figure_src=_figure_src(lang), on_error=on_error, failed=S.failed)
     try:

@@ -31,7 +31,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .numfmt import fmt, plural
+from .numfmt import fmt, plural, printed
 
 KINDS = ("figure", "output", "source", "table", "value")
 # Any comment whose second word looks like a snippet reference is meant as a directive; a typo in the kind fails.
@@ -172,7 +172,12 @@ def _value(d: Directive, r: dict, ctx: Context, where: str) -> str:
         raise DirectiveError(f"{where}: value {d.output!r} is a {type(v).__name__}, not a number or string")
     forms = {k: d.args[k] for k in ("zero", "one", "two", "few", "many", "other") if k in d.args}
     if forms:
-        text += "\u00a0" + plural(v, ctx.lang, **forms)
+        # The form agrees with the number as printed (33.96 printed «34»: «34 рази», not the form of 33.96).
+        shown = printed(text, ctx.lang) if isinstance(v, (int, float)) or hasattr(v, "item") else None
+        if shown is None:
+            raise DirectiveError(f"{where}: {text!r} has no plural form (a power of ten, a percentage or text): "
+                                 f"rephrase so that no counted word follows it")
+        text += "\u00a0" + plural(shown, ctx.lang, **forms)
     return text
 
 
@@ -208,8 +213,11 @@ def _source(d: Directive, r: dict | None, ctx: Context, where: str) -> str:
         spec = f"{path}:{lines.replace('-', ':')}"
     else:
         spec = path
-    title = d.args.get("title", path)
-    return f'\n```python title="{html.escape(str(title))}"\n--8<-- "{spec}"\n```\n'
+    title = str(d.args.get("title", path))
+    if '"' in title:
+        raise DirectiveError(f"{where}: a source title cannot contain a double quote; use “…” or «…»")
+    # Not escaped here: pymdownx.highlight escapes the title itself (escaping twice showed "&#x27;" on the page).
+    return f'\n```python title="{title}"\n--8<-- "{spec}"\n```\n'
 
 
 _EXPANDERS = {"figure": _figure, "value": _value, "output": _output, "table": _table, "source": _source}

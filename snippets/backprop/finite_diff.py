@@ -35,7 +35,7 @@ from snippets.backprop.precision import exact
 
 LABELS = {
     "uk": {"xlabel": "крок h", "ylabel": "відносна похибка ∂F/∂w₀", "sat64": "x = −10 (домашнє завдання), float64",
-           "healthy64": "x = −1, float64", "sat32": "x = −10, float32", "model": "модель: h²-член + ε/h-член",
+           "healthy64": "x = −1, float64", "sat32": "x = −10, float32", "model": "модель похибки: h² + ε/h",
            "best": "найкращий h"},
     "en": {"xlabel": "step h", "ylabel": "relative error of ∂F/∂w₀", "sat64": "x = −10 (homework), float64",
            "healthy64": "x = −1, float64", "sat32": "x = −10, float32", "model": "model: h² term + ε/h term",

@@ -35,7 +35,7 @@ from snippets.backprop._graph import HOMEWORK, INPUTS, autograd
 
 LABELS = {
     "uk": {"col_method": "спосіб", "col_dtype": "тип", "col_F": "F", "col_err": "найбільша відносна похибка",
-           "staged": "покрокова схема (autograd)", "tanh": "torch.tanh (autograd)", "exact": "точно (mpmath, 50 цифр)",
+           "staged": "покрокова схема (autograd)", "tanh": "torch.tanh (autograd)", "exact": "точне значення (mpmath, 50 цифр)",
            "col_formula": "формула ∂F/∂x", "student": "студентська $4e^{2x}/(e^{2x}+1)^2$",
            "tanh2": "$1 - \\tanh^2 x$", "float64": "float64", "float32": "float32",
            "col_err32": "відносна похибка float32"},

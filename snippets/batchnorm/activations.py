@@ -40,7 +40,7 @@ PCTS = (5, 25, 50, 75, 95)
 
 LABELS = {
     "uk": {"default": "без BN, стандартна ініціалізація PyTorch", "bn": "з BN (та сама ініціалізація)",
-           "he": "без BN, ініціалізація Каймінга", "layer": "шар", "value": "вхід ReLU"},
+           "he": "без BN, ініціалізація Хе", "layer": "шар", "value": "вхід ReLU"},
     "en": {"default": "without BN, PyTorch default init", "bn": "with BN (same init)",
            "he": "without BN, Kaiming (He) init", "layer": "layer", "value": "input of the ReLU"},
 }

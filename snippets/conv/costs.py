@@ -58,8 +58,8 @@ NAMES = {
 }
 
 LABELS = {
-    "uk": {"design": "Конструкція", "params": "Параметри", "mults": "Множення", "share": "Множень від 7×7",
-           "out": "Вихід", "rf": "Рецептивне поле", "pixels": "Задіяних пікселів входу", **NAMES["uk"]},
+    "uk": {"design": "Конструкція", "params": "Параметри", "mults": "Множення", "share": "Множення відносно 7×7",
+           "out": "Вихід", "rf": "Рецептивне поле", "pixels": "Задіяні пікселі входу", **NAMES["uk"]},
     "en": {"design": "Design", "params": "Parameters", "mults": "Multiplications", "share": "Multiplications vs 7×7",
            "out": "Output", "rf": "Receptive field", "pixels": "Input pixels used", **NAMES["en"]},
 }
