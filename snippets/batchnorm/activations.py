@@ -25,6 +25,8 @@ True
 True
 """
 
+import math
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -92,12 +94,21 @@ def compute() -> dict:
     out["grad_norm"] = grads
     out["grad_ratio_bn_default_min"] = min(b / d for b, d in zip(grads["bn"], grads["default"]))
     assert out["grad_ratio_bn_default_min"] > 50, grads
+    # The page: "about 100 times smaller or more (at least 98 times)": the power of ten nearest the smallest ratio,
+    # which lies within a factor of 1.5 of it, and the smallest ratio rounded down, so that "at least" is true.
+    ratios = [b / d for b, d in zip(grads["bn"], grads["default"])]
+    out["grad_ratio_bn_default_about"] = 10 ** round(math.log10(out["grad_ratio_bn_default_min"]))
+    out["grad_ratio_bn_default_floor"] = math.floor(out["grad_ratio_bn_default_min"])
+    assert 1 / 1.5 < out["grad_ratio_bn_default_min"] / out["grad_ratio_bn_default_about"] < 1.5
+    assert all(r >= out["grad_ratio_bn_default_floor"] for r in ratios)
+    assert min(ratios) > out["grad_ratio_bn_default_about"] / 1.5
     assert all(0.05 < h / b < 20 for h, b in zip(grads["he"], grads["bn"])), grads
 
     # BN's noise: in train mode one fixed input (sample 0) is normalized with the statistics of whatever batch it is
     # in. Over NOISE_DRAWS random batches of NOISE_BATCH, the first BN layer's output for it wanders with a standard
     # deviation of the order of 1/√N (between 0.5/√N and 2/√N on average over the features), and the network's
     # two logits for it wander too: noise in training that the original paper credits with a regularizing effect.
+    # Measured on the untrained network (He initialization, BN after every linear layer), as the page says.
     net = mlp(bn=True, init="he").train()
     bn1 = next(m for m in net if isinstance(m, nn.BatchNorm1d))
     seen = []

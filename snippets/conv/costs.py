@@ -90,6 +90,11 @@ def compute() -> dict:
         assert c1[key]["params"] < full["params"], key              # … and fewer parameters
         assert c1[key]["out"] == full["out"] == [14, 14], key       # same output size
     assert c1["three_pairs3"]["params"] < c1["three3"]["params"] < full["params"]
+    # The model answer's lead design: three pairs 3×1 → 1×3 are cheaper than the lecture's three 3×3 and than a 7×7.
+    assert c1["three_pairs3"]["mults"] < c1["three3"]["mults"] < full["mults"]
+    assert c1["three_pairs3"]["share"] < 0.6
+    # A sum of two separable pairs (the main table's only sum) costs less than a 7×7 in parameters and multiplications.
+    assert c1["rank2"]["params"] < full["params"] and c1["rank2"]["mults"] < full["mults"]
     assert c1["pair7"]["params"] < c1["three_pairs3"]["params"]
     assert c1["dilated"]["rf"] == [7, 7] and c1["dilated"]["pixels"] == 9    # the span of a 7×7, 9 pixels seen
     assert c1["dilated"]["params"] == 9
@@ -132,10 +137,17 @@ def compute() -> dict:
             "over_min": min(over), "over_max": max(over), "rule": rule}
 
 
-def _table(rows: dict, lang: str) -> Table:
+# The main table on the page: one row for the sums of k pairs (k = 2); the others are in the "deeper" block.
+SHORT = ["full7", "pair7", "three3", "three_pairs3", "dilated", "rank2", "depthwise", "cascade"]
+MORE = [f"rank{k}" for k in RANKS if k >= 3]
+
+
+def _table(rows: dict, lang: str, keys: list[str] | None = None) -> Table:
     L = LABELS[lang]
     body = []
     for key, row in rows.items():
+        if keys is not None and key not in keys:
+            continue
         name = L["rank"].format(k=key[4:]) if key.startswith("rank") else L[key]
         body.append([name, row["params"], row["mults"], row["share"], "{}×{}".format(*row["out"]),
                      "{}×{}".format(*row["rf"]), row["pixels"]])
@@ -144,7 +156,8 @@ def _table(rows: dict, lang: str) -> Table:
 
 
 def tables(r: dict, lang: str) -> dict:
-    return {"single": _table(r["c1"], lang), "wide": _table(r["c64"], lang)}
+    return {"single": _table(r["c1"], lang, SHORT), "single_more": _table(r["c1"], lang, MORE),
+            "wide": _table(r["c64"], lang)}
 
 
 if __name__ == "__main__":
