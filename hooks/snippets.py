@@ -264,7 +264,7 @@ def on_files(files, config):
 
 
 ERROR_TITLES = {
-    "snippet": {"uk": "Помилка сніпета", "en": "Snippet error"},
+    "snippet": {"uk": "Помилка скрипта", "en": "Snippet error"},
     "page": {"uk": "Помилка на сторінці", "en": "Error on this page"},
     "math": {"uk": "Помилка у формулі", "en": "Error in a formula"},
     "warning": {"uk": "Попередження збирання (строге збирання зупинилося б)",

@@ -37,7 +37,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .numfmt import fmt, plural
+from .numfmt import fmt, plural, printed
 
 KINDS = ("figure", "output", "source", "table", "value")
 # Every argument each kind accepts: a misspelled one (``fnt=".4f"``) fails the build instead of being ignored.
@@ -217,7 +217,12 @@ def _value(d: Directive, r: dict, ctx: Context, where: str) -> str:
         raise DirectiveError(f"{where}: value {d.output!r} is a {type(v).__name__}, not a number or string")
     forms = {k: d.args[k] for k in PLURAL_FORMS if k in d.args}
     if forms:
-        word = plural(v, ctx.lang, **forms)
+        # The form agrees with the number as printed (33.96 printed «34»: «34 рази», not the form of 33.96).
+        shown = printed(text, ctx.lang) if isinstance(v, (int, float)) or hasattr(v, "item") else None
+        if shown is None:
+            raise DirectiveError(f"{where}: {text!r} has no plural form (a power of ten, a percentage or text): "
+                                 f"rephrase so that no counted word follows it")
+        word = plural(shown, ctx.lang, **forms)
         text += (f"\\ \\text{{{word}}}" if target == "math" else "\u00a0" + word)
     return text
 
@@ -254,8 +259,11 @@ def _source(d: Directive, r: dict | None, ctx: Context, where: str) -> str:
         spec = f"{path}:{lines.replace('-', ':')}"
     else:
         spec = path
-    title = d.args.get("title", path)
-    return f'\n```python title="{html.escape(str(title))}"\n--8<-- "{spec}"\n```\n'
+    title = str(d.args.get("title", path))
+    if '"' in title:
+        raise DirectiveError(f"{where}: a source title cannot contain a double quote; use “…” or «…»")
+    # Not escaped here: pymdownx.highlight escapes the title itself (escaping twice showed "&#x27;" on the page).
+    return f'\n```python title="{title}"\n--8<-- "{spec}"\n```\n'
 
 
 _EXPANDERS = {"figure": _figure, "value": _value, "output": _output, "table": _table, "source": _source}

@@ -18,6 +18,8 @@ use the true minus sign U+2212 and powers of ten are written ``× 10ⁿ``, never
 '1,23×10⁻⁴'
 >>> fmt(3, "d", "uk"), fmt(0.25, ".0%", "uk"), fmt(1e-300 * 1e-300, ".3g", "en")
 ('3', '25%', '0')
+>>> fmt(0.0, ".4f", "uk"), fmt(-0.0, ".1e", "uk"), fmt(0.00001, ".4f", "uk")
+('0', '0', '0,0000')
 >>> plural(1, "uk", one="вузол", few="вузли", many="вузлів", other="вузла")
 'вузол'
 >>> [plural(n, "uk", one="вузол", few="вузли", many="вузлів", other="вузла") for n in (2, 5, 11, 21, 22)]
@@ -98,6 +100,8 @@ def fmt(value, spec: str = "", lang: str = "en", target: str = "html") -> str:
     if isinstance(value, float) and not math.isfinite(value):
         raw = {"inf": "∞", "-inf": MINUS + "∞", "nan": "NaN"}[str(value)]
         return raw
+    if value == 0 and spec[-1:] in ("e", "E", "f", "F", "g", "G"):
+        return "0"  # an exact zero is 0, not «0,0000» (which reads as a rounded small number)
     raw = format(value, spec)
     m = _NUMBER.match(raw.strip())
     if not m:
@@ -125,8 +129,39 @@ def fmt(value, spec: str = "", lang: str = "en", target: str = "html") -> str:
     return out
 
 
+def printed(text: str, lang: str):
+    """The number a reader sees in ``text`` (what :func:`fmt` printed), as a :class:`~decimal.Decimal` that keeps
+    its printed decimals, for the plural rules; ``None`` when the number has no plural form: a power of ten
+    («2,5 × 10⁷ разів» is not a form CLDR defines) or a percentage.
+
+    >>> printed("34", "uk"), printed("1\xa0234,50", "uk"), printed("−2.5", "en")
+    (Decimal('34'), Decimal('1234.50'), Decimal('-2.5'))
+    >>> printed("2,5\xa0×\xa010<sup>7</sup>", "uk") is None, printed("25%", "uk") is None
+    (True, True)
+    """
+    from decimal import Decimal, InvalidOperation
+
+    if "×" in text or "%" in text or "\\times" in text:
+        return None
+    decimal, group = _symbols(lang)
+    t = text.replace(MINUS, "-").replace("{,}", ",").replace("\\,", "")
+    t = t.replace(group, "").replace("\u00a0", "").replace("\u202f", "").replace(decimal, ".")
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        return None
+
+
 def plural(n, lang: str, **forms: str) -> str:
-    """The CLDR plural form of a word next to the number ``n`` (``one``, ``few``, ``many``, ``other``)."""
+    """The CLDR plural form of a word next to the number ``n`` (``one``, ``few``, ``many``, ``other``).
+
+    Pass the number as printed (:func:`printed`): 33.96 printed «34» takes the form of 34, not of 33.96.
+
+    >>> plural(printed("34", "uk"), "uk", one="раз", few="рази", many="разів", other="раза")
+    'рази'
+    >>> plural(printed("2,5", "uk"), "uk", one="раз", few="рази", many="разів", other="раза")
+    'раза'
+    """
     category = Locale.parse(lang).plural_form(abs(n))
     if category in forms:
         return forms[category]

@@ -208,7 +208,7 @@ def test_serve_is_not_strict_and_shows_each_problem_once_on_its_page_in_its_lang
             (proj.root / rel).unlink(missing_ok=True)
         (proj.root / "snippets" / "t" / "broken.py").unlink()
     assert out[0]["ok"], out[0]["error"]  # ./dev serve is --no-strict: a strict abort would leave it answering nothing
-    for lang, rel, titles in (("uk", "serve/index.html", ("Помилка сніпета", "Помилка у формулі", "Попередження")),
+    for lang, rel, titles in (("uk", "serve/index.html", ("Помилка скрипта", "Помилка у формулі", "Попередження")),
                               ("en", "en/serve/index.html", ("Snippet error", "Error in a formula", "Build warning"))):
         html = (tmp_path / "site" / rel).read_text()
         snippet_title, math_title, warning_title = titles

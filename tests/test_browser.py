@@ -39,6 +39,9 @@ LATIN = re.compile(r"[A-Za-z]")
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\[A-Za-z]{2,}|\$[^$\n]{0,80}[\\^_][^$\n]{0,80}\$")
 
 COLLECT_JS = """async () => {
+  // Open every collapsed block ("??? note" deeper parts, self-check answers): what a reader sees after expanding
+  // them is checked too (figures load in their theme, math is typeset).
+  document.querySelectorAll('details:not([open])').forEach(d => { d.open = true; });
   // Lazy images load only when scrolled to: bring each displayed one into view and wait for it.
   const imgs = [...document.images];
   for (const img of imgs) {

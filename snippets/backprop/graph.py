@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import math
+import warnings
 
 import matplotlib.pyplot as plt
 import torch
@@ -122,6 +123,26 @@ def compute() -> dict:
     assert healthy["branch"]["u_via_n"] - healthy["branch"]["u_via_d"] > 0.1
     ratio = healthy["grad"]["x"] / hw["grad"]["x"]
     assert ratio > 1e7
+    # That factor is for ∂F/∂x only: ∂F/∂w0 = ∂F/∂x · x0, and x0 changed too (−2 → 1), so its ratio is half as large
+    # in size (and of the opposite sign).
+    ratio_w0 = abs(healthy["grad"]["w0"] / hw["grad"]["w0"])
+    assert math.isclose(ratio_w0, ratio * abs(HEALTHY["x0"] / HOMEWORK["x0"]), rel_tol=1e-12) and 1e7 < ratio_w0 < ratio
+    # cs231n's patterns in the backward flow, read off autograd at x = −1 (not off the hand-written chain rule):
+    # an add node distributes its upstream gradient unchanged to both inputs, a multiply node hands each input the
+    # upstream gradient times the *other* input, and a fork (u feeds n and d) sums its branches.
+    ag = autograd(HEALTHY, torch.float64)["grad"]
+    assert ag["a"] == ag["b"] == ag["x"]
+    assert ag["w0"] == ag["a"] * HEALTHY["x0"] and ag["x0"] == ag["a"] * HEALTHY["w0"]
+    assert ag["w1"] == ag["b"] * HEALTHY["x1"] and ag["x1"] == ag["b"] * HEALTHY["w1"]
+    assert math.isclose(ag["u"], healthy["branch"]["u_via_n"] + healthy["branch"]["u_via_d"], rel_tol=1e-15)
+    # Autograd sums the branches in its own buffers: .grad is filled for leaves only, unless retain_grad() is called
+    # on an intermediate tensor (``_graph.autograd`` does, to show every value).
+    t = {k: torch.tensor(HEALTHY[k], dtype=torch.float64, requires_grad=True) for k in INPUTS}
+    u = torch.exp(2 * (t["w0"] * t["x0"] + t["w1"] * t["x1"]))
+    ((u - 1) / (u + 1)).backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch warns when a non-leaf's .grad is read
+        assert u.grad is None and all(t[k].grad is not None for k in INPUTS)
     explorer = []
     for p in EXPLORER_POINTS:
         m = _point(p)
@@ -135,6 +156,7 @@ def compute() -> dict:
     for k in INPUTS:
         print(f"  dF/d{k} = {hw['grad'][k]!r}   (at x = -1: {healthy['grad'][k]!r})")
     return {"homework": hw, "healthy": healthy, "zero": zero, "ratio_healthy_to_homework": ratio,
+            "ratio_healthy_to_homework_w0": ratio_w0,
             "max_input_grad_homework": tiny, "explorer_reference": explorer}
 
 

@@ -74,8 +74,9 @@ def compute() -> dict:
     # get none at all (their .grad stays None).
     assert printed == {"w0": HOMEWORK["x0"], "x0": HOMEWORK["w0"], "w1": None, "x1": None}, printed
     assert "None" in printed_text
-    # The teacher's remark: the minuses are where they belong — the two printed numbers have the signs of the true
-    # gradients (tanh' > 0 keeps the sign of the local gradient) but are too large by the factor 1/tanh'(x).
+    # Signs and sizes of the two printed numbers (the page states these facts, whatever the teacher's remark meant):
+    # they have the signs of the true gradients (tanh' > 0 keeps the sign of the local gradient) but are too large
+    # by the factor 1/tanh'(x).
     assert all(math.copysign(1, printed[k]) == math.copysign(1, hw["grad"][k]) for k in ("w0", "x0"))
     too_large = printed["w0"] / hw["grad"]["w0"]
     assert math.isclose(too_large, 1 / hw["grad"]["x"], rel_tol=1e-12) and too_large > 1e7
@@ -92,8 +93,8 @@ def compute() -> dict:
     noise = backward_from_result6(HEALTHY)
     healthy = manual(HEALTHY)
     assert all(abs(noise[k]) < 1e-6 for k in INPUTS) and all(abs(healthy["grad"][k]) > 0.4 for k in INPUTS), noise
-    # Mistake 4: at the homework's point even the correct gradients are tiny, so eyeballing cannot tell a
-    # right answer (≈1e-8) from this wrong one (noise ≈1e-8): a check needs a non-saturated point.
+    # Advice (the point came with the task): at x = −10 even the correct gradients are tiny, so eyeballing cannot
+    # tell a right answer (≈1e-8) from this wrong one (noise ≈1e-8): check a backward pass at a non-saturated point too.
     noise_hw = backward_from_result6(HOMEWORK)
     assert max(abs(v) for v in noise_hw.values()) < 1e-6 and max(abs(hw["grad"][k]) for k in INPUTS) < 1e-7
     print(printed_text, end="")

@@ -9,6 +9,17 @@ Independent checks: at x = 0 both formulas give exactly 1, and float32's spacing
 (1.0, 1.0)
 >>> 1.0 - torch.nextafter(torch.tensor(1.0), torch.tensor(0.0)).item() == 2.0 ** -24
 True
+
+At x = +10, u = e^{20} lies between 2^{28} and 2^{29}, where float32 numbers are 2^{28−23} = 32 apart, so u ± 1 round
+back to u; and exp(2x) overflows where 2x passes ln(largest float) ≈ 128 ln 2 (float32) or 1024 ln 2 (float64):
+
+>>> u = torch.exp(torch.tensor(20.0))
+>>> 2.0 ** 28 < u.item() < 2.0 ** 29, bool(u + 1 == u), bool(u - 1 == u)
+(True, True, True)
+>>> abs(overflow_threshold(torch.float32) - 64 * math.log(2)) < 1e-5
+True
+>>> abs(overflow_threshold(torch.float64) - 512 * math.log(2)) < 1e-9
+True
 """
 
 from __future__ import annotations
@@ -24,7 +35,7 @@ from snippets.backprop._graph import HOMEWORK, INPUTS, autograd
 
 LABELS = {
     "uk": {"col_method": "спосіб", "col_dtype": "тип", "col_F": "F", "col_err": "найбільша відносна похибка",
-           "staged": "покрокова схема (autograd)", "tanh": "torch.tanh (autograd)", "exact": "точно (mpmath, 50 цифр)",
+           "staged": "покрокова схема (autograd)", "tanh": "torch.tanh (autograd)", "exact": "точне значення (mpmath, 50 цифр)",
            "col_formula": "формула ∂F/∂x", "student": "студентська $4e^{2x}/(e^{2x}+1)^2$",
            "tanh2": "$1 - \\tanh^2 x$", "float64": "float64", "float32": "float32",
            "col_err32": "відносна похибка float32"},
@@ -34,6 +45,8 @@ LABELS = {
            "tanh2": "$1 - \\tanh^2 x$", "float64": "float64", "float32": "float32",
            "col_err32": "relative error in float32"},
 }
+
+MIRROR = {"w0": 3.0, "x0": 2.0, "w1": -1.0, "x1": -4.0}  # the homework's point mirrored: x = +10
 
 METHODS = [("staged", torch.float64), ("tanh", torch.float64), ("staged", torch.float32), ("tanh", torch.float32)]
 
@@ -71,6 +84,11 @@ def symbolic_check() -> dict:
             "student_is_textbook": sp.simplify(stud - textbook) == 0}
 
 
+def overflow_threshold(dtype) -> float:
+    """The x above which e^{2x} overflows to inf in ``dtype``: half the logarithm of its largest finite number."""
+    return math.log(torch.finfo(dtype).max) / 2
+
+
 def relerr(a: float, b: float) -> float:
     return abs(a - b) / abs(b)
 
@@ -97,7 +115,7 @@ def compute() -> dict:
     # … while the staged graph in float32 still gets every gradient right to better than 1e-6: exp's backward
     # multiplies by u = e^{−20} itself, which float32 holds fine; nothing subtracts two numbers near 1.
     assert all(v != 0.0 for v in run["staged_float32"]["grad"].values())
-    assert run["staged_float32"]["max_relerr"] < 1e-6, run["staged_float32"]
+    assert run["staged_float32"]["max_relerr"] < 1e-7, run["staged_float32"]  # about seven digits
     # Why tanh(−10) is exactly −1 in float32: 1 − |tanh(−10)| is below half the gap between 1 and the float32 below it.
     gap32 = 1.0 - torch.nextafter(torch.tensor(1.0), torch.tensor(0.0)).item()
     distance = 1 + ref["F"]
@@ -130,12 +148,38 @@ def compute() -> dict:
     assert forms["tanh2"]["float32"] == 0.0 and forms["student"]["relerr32"] < 1e-6
     assert forms["student"]["relerr64"] < 1e-14 and 1e-10 < forms["tanh2"]["relerr64"] < 1e-6
 
+    # "No step subtracts two nearly equal numbers" holds for x < 0 only. At x = +10, u = e^{20} ≈ 4.9e8 and, in float32,
+    # u − 1 and u + 1 round to u itself: F = 1 exactly, and at the fork the two branch gradients 1/d and −n/d² are
+    # equal and opposite, so they cancel to exactly 0, and so does every gradient below.
+    pos = autograd(MIRROR, torch.float32)
+    assert pos["fwd"]["x"] == 10.0 and pos["fwd"]["F"] == 1.0, pos["fwd"]
+    assert pos["fwd"]["n"] == pos["fwd"]["u"] == pos["fwd"]["d"]
+    assert pos["grad"]["n"] == -pos["grad"]["d"] != 0 and pos["grad"]["u"] == 0
+    assert all(pos["grad"][k] == 0 for k in INPUTS), pos["grad"]
+    ref_pos = exact(MIRROR)
+    # float64 keeps u ± 1 apart, but the same subtraction 1/d − n/d² costs it about half of its digits.
+    pos64 = autograd(MIRROR, torch.float64)
+    pos64_err = max(relerr(pos64["grad"][k], ref_pos["grad"][k]) for k in INPUTS)
+    assert 1e-10 < pos64_err < 1e-6, pos64_err
+    # Further out, exp itself overflows: e^{2x} = inf and F = inf/inf = NaN, from x ≈ 44.4 (float32), 354.9 (float64).
+    overflow = {}
+    for dtype in (torch.float32, torch.float64):
+        name = str(dtype).removeprefix("torch.")
+        t = torch.tensor(overflow_threshold(dtype), dtype=dtype)
+        below, above = t - 0.01, t + 0.01
+        assert torch.isfinite(torch.exp(2 * below)) and torch.isinf(torch.exp(2 * above)), name
+        u_above = torch.exp(2 * above)
+        assert torch.isnan((u_above - 1) / (u_above + 1)), name
+        overflow[name] = overflow_threshold(dtype)
+    assert 44 < overflow["float32"] < 45 and 354 < overflow["float64"] < 355, overflow
+
     print(f"exact dF/dx at x = {x:g}: {ref['grad']['x']!r}")
     for r in runs:
         print(f"{r['method']:>6} {r['dtype']}: F = {r['F']!r}, max rel. error of the gradients {r['max_relerr']:.1e}")
     tiny32 = torch.finfo(torch.float32).tiny  # the smallest normal float32: u = e^{−20} is far above it
     assert run["staged_float32"]["grad"]["w0"] != 0 and math.exp(-20) > 1e20 * tiny32
     return {"exact": ref, "runs": run, "gap32": gap32, "float32_tiny": tiny32, "half_gap32": gap32 / 2, "distance_to_minus_one": distance,
+            "positive": {"float32": pos, "float64_max_relerr": pos64_err, "exact": ref_pos}, "overflow": overflow,
             "symbolic": sym, "student_vs_textbook_float64": agree64, "grid_relerr64": grid_err, "forms": forms, "x": x}
 
 

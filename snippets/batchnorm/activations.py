@@ -12,6 +12,12 @@ signal fades (until the biases dominate). Kaiming initialization uses variance 2
 >>> round(n * (1 / (3 * n)) * 0.5, 6), round(n * (2 / n) * 0.5, 6)
 (0.166667, 1.0)
 
+A sample's normalized value depends on the other samples of its batch: for N values the batch mean alone wanders
+with a standard deviation of 1/√N of the feature's spread, 0.125 for N = 64 (``noise`` measures the whole x̂):
+
+>>> round(1 / 64 ** 0.5, 3)
+0.125
+
 >>> r = compute()
 >>> r["shrink"] > 5
 True
@@ -19,20 +25,24 @@ True
 True
 """
 
+import math
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from sitegen.snippet import fmt, label, palette
 from snippets.batchnorm._spiral import mlp, spirals
 
 VARIANTS = ("default", "bn", "he")
+NOISE_BATCH, NOISE_DRAWS = 64, 200
 PCTS = (5, 25, 50, 75, 95)
 
 LABELS = {
     "uk": {"default": "без BN, стандартна ініціалізація PyTorch", "bn": "з BN (та сама ініціалізація)",
-           "he": "без BN, ініціалізація Каймінга", "layer": "шар", "value": "вхід ReLU"},
+           "he": "без BN, ініціалізація Хе", "layer": "шар", "value": "вхід ReLU"},
     "en": {"default": "without BN, PyTorch default init", "bn": "with BN (same init)",
            "he": "without BN, Kaiming (He) init", "layer": "layer", "value": "input of the ReLU"},
 }
@@ -51,7 +61,7 @@ def relu_inputs(net: nn.Sequential, x: torch.Tensor) -> list[torch.Tensor]:
 
 
 def compute() -> dict:
-    x, _ = spirals()
+    x, labels = spirals()
     nets = {
         "default": mlp(bn=False, init="default"),
         "bn": mlp(bn=True, init="default").train(),
@@ -72,6 +82,50 @@ def compute() -> dict:
     assert all(a > b for a, b in zip(out["std.default"][:3], out["std.default"][1:4])), "must shrink early on"
     assert max(abs(s - 1) for s in out["std.bn"]) < 1e-3 and max(abs(m) for m in out["mean.bn"]) < 1e-6
     assert all(0.5 < s < 2 for s in out["std.he"])
+
+    # The homework says BN reduces vanishing gradients. At initialization, with the same default init, every Linear
+    # layer's weight gradient (cross-entropy on the whole set) is over 50 times smaller without BN than with it;
+    # Kaiming initialization without BN gets gradients of the same order as BN (within a factor of 20).
+    grads = {}
+    for name, net in nets.items():
+        net.zero_grad()
+        F.cross_entropy(net(x), labels).backward()
+        grads[name] = [m.weight.grad.norm().item() for m in net if isinstance(m, nn.Linear)]
+    out["grad_norm"] = grads
+    out["grad_ratio_bn_default_min"] = min(b / d for b, d in zip(grads["bn"], grads["default"]))
+    assert out["grad_ratio_bn_default_min"] > 50, grads
+    # The page: "about 100 times smaller or more (at least 98 times)": the power of ten nearest the smallest ratio,
+    # which lies within a factor of 1.5 of it, and the smallest ratio rounded down, so that "at least" is true.
+    ratios = [b / d for b, d in zip(grads["bn"], grads["default"])]
+    out["grad_ratio_bn_default_about"] = 10 ** round(math.log10(out["grad_ratio_bn_default_min"]))
+    out["grad_ratio_bn_default_floor"] = math.floor(out["grad_ratio_bn_default_min"])
+    assert 1 / 1.5 < out["grad_ratio_bn_default_min"] / out["grad_ratio_bn_default_about"] < 1.5
+    assert all(r >= out["grad_ratio_bn_default_floor"] for r in ratios)
+    assert min(ratios) > out["grad_ratio_bn_default_about"] / 1.5
+    assert all(0.05 < h / b < 20 for h, b in zip(grads["he"], grads["bn"])), grads
+
+    # BN's noise: in train mode one fixed input (sample 0) is normalized with the statistics of whatever batch it is
+    # in. Over NOISE_DRAWS random batches of NOISE_BATCH, the first BN layer's output for it wanders with a standard
+    # deviation of the order of 1/√N (between 0.5/√N and 2/√N on average over the features), and the network's
+    # two logits for it wander too: noise in training that the original paper credits with a regularizing effect.
+    # Measured on the untrained network (He initialization, BN after every linear layer), as the page says.
+    net = mlp(bn=True, init="he").train()
+    bn1 = next(m for m in net if isinstance(m, nn.BatchNorm1d))
+    seen = []
+    hook = bn1.register_forward_hook(lambda mod, inp, o: seen.append(o[0].detach().clone()))
+    g = torch.Generator().manual_seed(1)
+    logits = []
+    with torch.no_grad():
+        for _draw in range(NOISE_DRAWS):
+            idx = torch.cat([torch.tensor([0]), torch.randint(1, len(x), (NOISE_BATCH - 1,), generator=g)])
+            logits.append(net(x[idx])[0])
+    hook.remove()
+    bn_std = torch.stack(seen).std(0).mean().item()
+    logit_std = torch.stack(logits).std(0).mean().item()
+    assert 0.5 / NOISE_BATCH**0.5 < bn_std < 2 / NOISE_BATCH**0.5, bn_std
+    assert logit_std > bn_std, (logit_std, bn_std)
+    out["noise"] = {"batch": NOISE_BATCH, "draws": NOISE_DRAWS, "bn1_std": bn_std, "logit_std": logit_std,
+                    "one_over_sqrt_n": 1 / NOISE_BATCH**0.5}
     return out
 
 

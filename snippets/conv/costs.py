@@ -14,6 +14,12 @@ Closed forms the counts must match (one channel, H = 20): a 7×7 layer gives a (
 True
 >>> r["c1"]["cascade"]["rf"], r["c1"]["cascade"]["out"]
 ([13, 13], [8, 8])
+
+With one channel the depthwise design adds a 1×1 layer (one multiplication per output pixel) to a full 7×7, and the
+pair's exact share of a 7×7 is (20/14 + 1)/7 = 34/98:
+
+>>> r["c1"]["depthwise"]["mults"] == 50 * 14 ** 2, abs(r["rule"]["exact"] - 34 / 98) < 1e-15
+(True, True)
 """
 
 from __future__ import annotations
@@ -52,9 +58,9 @@ NAMES = {
 }
 
 LABELS = {
-    "uk": {"design": "Конструкція", "params": "Параметри", "mults": "Множення", "share": "Частка від 7×7",
-           "out": "Вихід", "rf": "Рецептивне поле", "pixels": "Задіяних пікселів входу", **NAMES["uk"]},
-    "en": {"design": "Design", "params": "Parameters", "mults": "Multiplications", "share": "Share of 7×7",
+    "uk": {"design": "Конструкція", "params": "Параметри", "mults": "Множення", "share": "Множення відносно 7×7",
+           "out": "Вихід", "rf": "Рецептивне поле", "pixels": "Задіяні пікселі входу", **NAMES["uk"]},
+    "en": {"design": "Design", "params": "Parameters", "mults": "Multiplications", "share": "Multiplications vs 7×7",
            "out": "Output", "rf": "Receptive field", "pixels": "Input pixels used", **NAMES["en"]},
 }
 
@@ -84,6 +90,11 @@ def compute() -> dict:
         assert c1[key]["params"] < full["params"], key              # … and fewer parameters
         assert c1[key]["out"] == full["out"] == [14, 14], key       # same output size
     assert c1["three_pairs3"]["params"] < c1["three3"]["params"] < full["params"]
+    # The model answer's lead design: three pairs 3×1 → 1×3 are cheaper than the lecture's three 3×3 and than a 7×7.
+    assert c1["three_pairs3"]["mults"] < c1["three3"]["mults"] < full["mults"]
+    assert c1["three_pairs3"]["share"] < 0.6
+    # A sum of two separable pairs (the main table's only sum) costs less than a 7×7 in parameters and multiplications.
+    assert c1["rank2"]["params"] < full["params"] and c1["rank2"]["mults"] < full["mults"]
     assert c1["pair7"]["params"] < c1["three_pairs3"]["params"]
     assert c1["dilated"]["rf"] == [7, 7] and c1["dilated"]["pixels"] == 9    # the span of a 7×7, 9 pixels seen
     assert c1["dilated"]["params"] == 9
@@ -96,6 +107,17 @@ def compute() -> dict:
     assert all(c1[f"rank{k}"]["mults"] < full["mults"] for k in RANKS if k <= k_mults)
     assert k_mults < k_params
     assert c1["rank7"]["params"] > full["params"]                  # the exact (rank-7) sum costs more than 7×7
+    # Not every replacement is cheaper: with one channel the depthwise design costs 50/49 ≈ 102% of the 7×7 (one
+    # more multiplication per output pixel), and the sums of k ≥ 3 separable pairs cost k·(20 + 14)/(7·14) of it,
+    # 104% to 243%.
+    assert c1["depthwise"]["share"] == 50 / 49
+    over = [c1[f"rank{k}"]["share"] for k in RANKS if k >= 3]
+    assert all(s > 1 for s in over) and all(abs(c1[f"rank{k}"]["share"] - k * 34 / 98) < 1e-12 for k in RANKS)
+    # Rule of thumb: a separable pair needs about 2k instead of k² multiplications per output pixel; without padding
+    # the first layer runs over W columns, not W′ = W − k + 1, so the ratio to the k×k layer is exactly (W/W′ + 1)/k.
+    k, w, w_out = 7, SIZE, SIZE - 7 + 1
+    rule = {"approx": 2 / k, "exact": (w / w_out + 1) / k, "w": w, "w_out": w_out, "k": k}
+    assert abs(c1["pair7"]["share"] - rule["exact"]) < 1e-12 and rule["exact"] > rule["approx"]
     # Depthwise separable: no saving with one channel, a large one with 64.
     assert c1["depthwise"]["params"] > full["params"]
     assert c64["depthwise"]["mult_ratio"] > 20
@@ -111,13 +133,21 @@ def compute() -> dict:
     for key, row in c1.items():
         print(f"{key:14} {row['params']:8d} {row['mults']:10d} {'×'.join(map(str, row['out'])):>7} "
               f"{'×'.join(map(str, row['rf'])):>7} {row['pixels']:6d}")
-    return {"size": SIZE, "wide": WIDE, "c1": c1, "c64": c64, "k_params": k_params, "k_mults": k_mults}
+    return {"size": SIZE, "wide": WIDE, "c1": c1, "c64": c64, "k_params": k_params, "k_mults": k_mults,
+            "over_min": min(over), "over_max": max(over), "rule": rule}
 
 
-def _table(rows: dict, lang: str) -> Table:
+# The main table on the page: one row for the sums of k pairs (k = 2); the others are in the "deeper" block.
+SHORT = ["full7", "pair7", "three3", "three_pairs3", "dilated", "rank2", "depthwise", "cascade"]
+MORE = [f"rank{k}" for k in RANKS if k >= 3]
+
+
+def _table(rows: dict, lang: str, keys: list[str] | None = None) -> Table:
     L = LABELS[lang]
     body = []
     for key, row in rows.items():
+        if keys is not None and key not in keys:
+            continue
         name = L["rank"].format(k=key[4:]) if key.startswith("rank") else L[key]
         body.append([name, row["params"], row["mults"], row["share"], "{}×{}".format(*row["out"]),
                      "{}×{}".format(*row["rf"]), row["pixels"]])
@@ -126,7 +156,8 @@ def _table(rows: dict, lang: str) -> Table:
 
 
 def tables(r: dict, lang: str) -> dict:
-    return {"single": _table(r["c1"], lang), "wide": _table(r["c64"], lang)}
+    return {"single": _table(r["c1"], lang, SHORT), "single_more": _table(r["c1"], lang, MORE),
+            "wide": _table(r["c64"], lang)}
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ SHOWN = ("full7", "pair7", "three3", "three_pairs3", "dilated", "cascade")
 
 LABELS = {
     "uk": {"full7": "7×7", "pair7": "7×1 → 1×7", "three3": "три 3×3", "three_pairs3": "три пари 3×1 → 1×3",
-           "dilated": "3×3, розширення 3", "cascade": "каскад з домашнього", "rf": "поле",
+           "dilated": "3×3, розширення 3", "cascade": "каскад із домашнього завдання", "rf": "поле",
            "note": "вхід 20×20; яскравість — кількість шляхів до центрального виходу (усі ваги = 1)"},
     "en": {"full7": "7×7", "pair7": "7×1 → 1×7", "three3": "three 3×3", "three_pairs3": "three pairs 3×1 → 1×3",
            "dilated": "3×3, dilation 3", "cascade": "homework's cascade", "rf": "field",

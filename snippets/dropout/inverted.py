@@ -32,15 +32,17 @@ N = 1_000_000
 LABELS = {
     "uk": {
         "source": "джерело", "name": "параметр", "means": "що означає", "for": "як відкинути {pct}",
-        "keep": "ймовірність **залишити** нейрон", "drop": "ймовірність **відкинути** нейрон",
+        "keep": "ймовірність **зберегти** нейрон", "drop": "ймовірність **відкинути** нейрон",
         "measured": "виміряно: частка нулів {f}",
-        "srivastava": "Srivastava et al., 2014",
+        "srivastava": "Шрівастава та ін., 2014",
+        "cs231n": "конспект курсу cs231n",
     },
     "en": {
         "source": "source", "name": "parameter", "means": "meaning", "for": "to drop {pct}",
         "keep": "probability to **keep** a unit", "drop": "probability to **drop** a unit",
         "measured": "measured: fraction of zeros {f}",
         "srivastava": "Srivastava et al., 2014",
+        "cs231n": "cs231n course notes",
     },
 }
 
@@ -86,6 +88,7 @@ def tables(r: dict, lang: str) -> dict:
     measured = L["measured"].format(f=fmt(r["frac_zero"], ".4f", lang))
     rows = [
         [L["srivastava"], "$p$", L["keep"], f'$p = {fmt(q, "g", lang, target="math")}$'],
+        [L["cs231n"], "`p`", L["keep"], f"`p = {q}`"],
         ["PyTorch `nn.Dropout(p)`", "`p`", f'{L["drop"]} ({measured})', f"`nn.Dropout(p={p})`"],
         ["TensorFlow 2 `tf.nn.dropout(x, rate)`", "`rate`", L["drop"], f"`rate={p}`"],
         ["Keras `layers.Dropout(rate)`", "`rate`", L["drop"], f"`Dropout({p})`"],

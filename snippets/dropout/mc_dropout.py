@@ -33,7 +33,7 @@ GAP = (-1.0, 1.0)          # the middle of the gap, where the spread is measured
 GRID = (-5.0, 5.0, 201)
 
 LABELS = {
-    "uk": {"data": "навчальні дані", "truth": "sin x", "mean": "середнє MC-прогнозів",
+    "uk": {"data": "навчальні дані", "truth": "sin x", "mean": "середнє прогнозів (дропаут Монте-Карло)",
            "band": "± 2σ", "gap": "немає даних", "x": "x", "y": "y",
            "std": "σ"},
     "en": {"data": "training data", "truth": "sin x", "mean": "mean of MC predictions",

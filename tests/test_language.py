@@ -1,0 +1,193 @@
+"""Issue 18: the termbase, the language check, the generated glossary, glossary links and interface strings.
+
+Expected values come from the rules of Ukrainian grammar and from the termbase itself, never from the code's output.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sitegen import glossary as gl
+from sitegen import langcheck
+from sitegen import termbase as tb
+from sitegen.directives import Context, DirectiveError, expand
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def base():
+    return tb.load(ROOT / "termbase.yml")
+
+
+@pytest.fixture(scope="module")
+def rules(base):
+    return langcheck.Rules.from_termbase(base)
+
+
+# -- the termbase ------------------------------------------------------------------------------------------------
+def test_one_ukrainian_term_per_concept(base):
+    terms = [c.uk.lower() for c in base.concepts]
+    assert len(terms) == len(set(terms)), "two concepts share a Ukrainian term"
+    for c in base.concepts:
+        assert c.uk and c.en and c.def_uk and c.def_en and c.why, c.id
+        # A concept's own term is never flagged by its own rules (nor by any other rule).
+        assert langcheck.Rules.from_termbase(base).check(c.uk, "t", 1) == [], c.id
+
+
+@pytest.mark.parametrize("decided, rejected", [
+    ("дропаут", "прорідження"), ("просторово роздільна згортка", "сепарабельна згортка"),
+    ("виведення", "інференс"), ("ланцюгове правило", "правило ланцюжка"), ("ініціалізація Хе", "ініціалізація Каймінга"),
+    ("градієнт за виходом", "вхідний градієнт"), ("скрипт", "сніпет"),
+])
+def test_contested_terms_decided(base, rules, decided, rejected):
+    assert any(c.uk == decided for c in base.concepts)
+    assert rules.check(decided, "t", 1) == []
+    [found] = rules.check(rejected, "t", 1)
+    assert rejected.startswith(found.text) and decided in found.message
+
+
+def test_glossary_sources_match_the_termbase(base):
+    assert gl.check_sources(ROOT, base) == []
+
+
+# -- the check on a page -------------------------------------------------------------------------------------------
+PAGE = """\
+# Заголовок { #top }
+
+Градієнт множиться за правилом ланцюжка.
+
+!!! quote "Джерело: домашнє завдання"
+    Тут цитата: правило ланцюжка лишається, як написано.
+
+```python
+# правило ланцюжка в коді
+```
+
+Код `правило ланцюжка` і формула $p = 0.7$ у прозі; також правило
+ланцюжка, розірване переносом.
+
+> правило ланцюжка в цитаті
+"""
+
+
+def test_rejected_variants_with_file_and_line_quotes_and_code_exempt(rules, tmp_path):
+    page = tmp_path / "docs" / "uk" / "p.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(PAGE, encoding="utf-8")
+    found = langcheck.check_file(page, "md", rules, tmp_path)
+    lines = sorted((f.file, f.line, f.text) for f in found)
+    assert lines == [("docs/uk/p.md", 3, "правилом ланцюжка"),
+                     ("docs/uk/p.md", 12, "= 0.7"),
+                     ("docs/uk/p.md", 12, "правило ланцюжка")]
+
+
+def test_english_gloss_exempt_names_and_typography_are_not(rules):
+    assert rules.check("Інвертований дропаут (inverted dropout, Dropout).", "t", 1) == []
+    texts = {f.text for f in rules.check("Дропаут (Srivastava et al., 2014) відкидає 70 % нейронів; комп'ютер.", "t", 1)}
+    assert {"Srivastava", "et al.", "70 %", "комп'ютер"} <= texts
+
+
+def test_snippet_labels_and_js_strings_are_read():
+    src = 'LABELS = {"uk": {"a": "Srivastava et al., 2014", "b": "вхідний градієнт"}, "en": {"a": "et al."}}\n'
+    assert [t for _, t in langcheck.python_strings(src)] == ["Srivastava et al., 2014", "вхідний градієнт"]
+    assert [t for _, t in langcheck.js_strings('var S = {uk: {x: "Введіть число"}, en: {x: "Type"}};')] == \
+        ["Введіть число"]
+
+
+# -- numerals -------------------------------------------------------------------------------------------------------
+# Ukrainian agreement after a number in the nominative/accusative: last digit 1 (not 11) → singular; 2–4 (not 12–14)
+# → nominative plural; otherwise → genitive plural; after a fraction → genitive singular.
+@pytest.mark.parametrize("text, ok", [
+    ("у 34 рази", True), ("у 34 разів", False), ("у 28 разів", True), ("у 28 раза", False), ("у 1,5 раза", True),
+    ("3 332 множення", True), ("3 332 множень", False), ("5 шарів", True), ("11 шарів", True), ("21 шар", True),
+    ("22 шари", True), ("12 шарів", True), ("12 шари", False), ("1 крок", True), ("2 кроків", False),
+    ("до 3 кроків", True), ("з 64 каналами", True), ("на 5 кроках", True),
+])
+def test_numeral_agreement(text, ok):
+    assert (langcheck.numeral_findings(text) == []) is ok, langcheck.numeral_findings(text)
+
+
+def test_power_of_ten_has_no_form():
+    [f] = langcheck.numeral_findings("більші в 1,23\u00a0×\u00a010<sup>8</sup> раза")
+    assert "× 10" in f.message
+
+
+def _ctx(value):
+    return Context("uk", "uk/p.md", "docs/uk/p.md", {"t/s": {"values": {"v": value}}}, lambda *a: "")
+
+
+FORMS = 'one="раз" few="рази" many="разів" other="раза"'
+
+
+@pytest.mark.parametrize("value, spec, shown", [
+    (33.96, ".0f", "34\u00a0рази"),   # 33.96 alone would be "other" (раза); the reader sees 34
+    (1.96, ".0f", "2\u00a0рази"), (4.6, ".0f", "5\u00a0разів"), (1.5, ".1f", "1,5\u00a0раза"), (21, "d", "21\u00a0раз"),
+])
+def test_value_plural_agrees_with_the_printed_number(value, spec, shown):
+    assert expand(f'<!-- value t/s:v fmt="{spec}" {FORMS} -->', _ctx(value)) == shown
+
+
+def test_value_plural_after_a_power_of_ten_is_an_error():
+    with pytest.raises(DirectiveError, match="rephrase"):
+        expand(f'<!-- value t/s:v fmt=".1e" {FORMS} -->', _ctx(2.5e7))
+
+
+# -- glossary ---------------------------------------------------------------------------------------------------
+def test_glossary_generated_from_the_termbase(base):
+    pages = {lang: gl.expand("# G\n\n<!-- glossary -->\n", base, lang) for lang in ("uk", "en")}
+    for lang, md in pages.items():
+        ids = re.findall(r'<span id="([\w-]+)"></span>', md)
+        assert ids == [c.id for t in gl.TOPIC_TITLES for c in base.concepts if c.topic == t], lang
+    assert "передактивація" in pages["uk"] and "unit roundoff" in pages["en"]
+    for needed in ("pre-activation", "unit-roundoff", "truncation-error", "jacobian", "eckart-young", "outer-product",
+                   "lipschitz-smoothness", "affine-transformation", "residual-branch", "flop", "top-5-error"):
+        assert needed in {c.id for c in base.concepts}, needed
+
+
+def test_first_use_links_by_lemma_outside_headings_code_links_quotes(base):
+    page = ("<h2>Дропаут</h2><p><code>дропаут</code> <a href='x'>дропаут</a></p>"
+            "<div class=\"admonition quote\"><p>дропаутом</p></div>"
+            "<p>Зі звичайним дропаутом і знову дропаут.</p>")
+    out = gl.link_first_uses(page, base, "uk", "../glossary/")
+    assert out.count('class="gloss"') == 1
+    assert re.search(r'<p>Зі звичайним <a class="gloss" href="\.\./glossary/#dropout" title="[^"]+">дропаутом</a>', out)
+    en = gl.link_first_uses("<p>Two forward passes, then the forward pass.</p>", base, "en", "g/")
+    assert en.count('href="g/#forward-pass"') == 1 and ">forward passes</a>" in en
+
+
+# -- the whole site ---------------------------------------------------------------------------------------------
+def _pending():
+    cfg = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    return cfg["extra"].get("language_check", {}).get("pending", [])
+
+
+def test_every_ukrainian_source_outside_the_pending_list_is_clean(rules):
+    import hooks.language as hook
+
+    pending = _pending()
+    left = [str(f) for f in langcheck.check_site(ROOT, rules) if not hook._pending(f, pending)]
+    assert left == []
+
+
+def test_interface_strings_in_the_page_language(built_site):
+    site = built_site.site
+    uk, en = (site / "index.html").read_text(), (site / "en" / "index.html").read_text()
+    uk_page, en_page = (site / "backprop" / "index.html").read_text(), (site / "en" / "backprop" / "index.html").read_text()
+    names = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    site_name_uk = names["site_name"]
+    assert f"<title>{html.escape(site_name_uk, quote=False)}</title>" in uk  # the home title: the site's name once
+    assert uk.count(site_name_uk) >= 1 and f"{site_name_uk} — {site_name_uk}" not in uk
+    for english in ("Permanent link", "Notebooks", "Code MIT", "Companion notebook", "Snippet error"):
+        assert english not in uk_page, english
+    for wrong in ("Хедер", "Футер", "Пошук розпочато"):
+        assert wrong not in uk_page, wrong
+    assert 'title="Постійне посилання' in uk_page and 'title="Permanent link' in en_page
+    assert "Зошити" in uk and "Notebooks" in en
+    assert "&amp;#x27;" not in en_page  # the source title is escaped once ("The homework's code")
+    assert 'class="gloss"' in uk_page and 'class="gloss"' in en_page
