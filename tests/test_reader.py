@@ -160,14 +160,15 @@ def test_home_links_to_every_topic_its_notebook_and_the_explorer(tab, server, la
     tab.goto(server.url(LANG_PREFIX[lang]))
     cards = tab.locator(".grid.cards > ul > li")
     assert cards.count() == len(TOPICS) + 1
-    hrefs = [url_to_rel(h, server) for h in cards.evaluate_all("els => els.flatMap(li => [...li.querySelectorAll('a')].map(a => a.href))")]
+    raw = cards.evaluate_all("els => els.flatMap(li => [...li.querySelectorAll('a')].map(a => a.href))")
+    hrefs = [url_to_rel(h, server) for h in raw]
     p = LANG_PREFIX[lang]
     for t in TOPICS:
         assert f"{p}{t.slug}/" in hrefs, (t.slug, hrefs)
         assert f"{p}notebooks/{t.id}/" in hrefs, (t.id, hrefs)
         card = cards.filter(has_text=t.summary[lang])
         assert card.count() == 1 and card.locator("img:visible").count() == 1, t.id
-    assert f"{p}backprop/#explorer" in [h for h in hrefs if h], hrefs
+    assert server.url(f"{p}backprop/#explorer") in raw, raw
     # The site title once in the sidebar: its title bar, not again as the home page's entry.
     title = tab.evaluate("document.querySelector('.md-nav--primary > .md-nav__title').textContent.trim()")
     entries = tab.locator(".md-nav--primary .md-nav__link").all_inner_texts()

@@ -220,9 +220,10 @@
     var zl = pxPlot(-XMAX, 0), zr = pxPlot(XMAX, 0), zt = pxPlot(0, 1), zb = pxPlot(0, -1);
     el("line", { x1: zl[0], y1: zl[1], x2: zr[0], y2: zr[1], "class": "bp-axis" }, svg);
     el("line", { x1: zt[0], y1: zt[1], x2: zb[0], y2: zb[1], "class": "bp-axis" }, svg);
-    [-6, -3, 0, 3, 6].forEach(function (t) {
+    [-6, -3, 0, 3, 6].forEach(function (t) { // the end ticks anchored inwards, clear of the y labels
       var q = pxPlot(t, -1);
-      el("text", { x: q[0], y: q[1] + 16, "class": "bp-small", "text-anchor": "middle" }, svg, show(t, S.lang));
+      el("text", { x: q[0], y: q[1] + 16, "class": "bp-small", "text-anchor": t === -6 ? "start" : t === 6 ? "end" : "middle" },
+        svg, show(t, S.lang));
     });
     [-1, 1].forEach(function (t) {
       var q = pxPlot(-XMAX, t);
@@ -360,6 +361,15 @@
     }
 
     INPUTS.forEach(function (k) {
+      fields[k].addEventListener("keydown", function (e) { // arrows step the value by 1, as a number field would
+        if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+        var v = parseInput(fields[k].value);
+        if (!isFinite(v)) return;
+        e.preventDefault();
+        fields[k].value = formatInput(v + (e.key === "ArrowUp" ? 1 : -1), lang);
+        sliders[k].value = String(parseInput(fields[k].value));
+        update(true);
+      });
       fields[k].addEventListener("input", function () {
         var v = parseInput(fields[k].value);
         if (isFinite(v)) sliders[k].value = String(v);
