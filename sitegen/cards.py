@@ -29,13 +29,13 @@ TEXT = {
 EXPLORER_ANCHOR = "explorer"  # the explorer's section id on the backprop page (docs/*/backprop.md)
 
 
-def _thumb(src_of, fig: str) -> str:
+def _thumb(src_of, fig: str, alt: str) -> str:
     imgs = []
     for theme in ("light", "dark"):
         src = src_of(fig, theme)
         if src is None:
             raise ValueError(f"no thumbnail {fig!r} (a figure named after each topic id of topics.yml)")
-        imgs.append(f'![]({src}#only-{theme}){{ .topic-card__thumb loading=lazy }}')
+        imgs.append(f'![{alt}]({src}#only-{theme}){{ .topic-card__thumb loading=lazy }}')
     return "".join(imgs)
 
 
@@ -45,14 +45,14 @@ def cards(topics, lang: str, src_of) -> str:
     items = []
     for topic in topics:
         items.append(
-            f"-   {_thumb(src_of, topic.id)}\n\n"
+            f"-   {_thumb(src_of, topic.id, topic.title[lang])}\n\n"
             f"    **[{topic.title[lang]}]({topic.page})**\n\n"
             f"    {topic.summary[lang]}\n\n"
             f"    [{t['notebook']}](notebooks/{topic.id}.ipynb)\n")
     backprop = next((tp for tp in topics if tp.id == "backprop"), None)
     if backprop is not None:
         items.append(
-            f"-   {_thumb(src_of, 'explorer')}\n\n"
+            f"-   {_thumb(src_of, 'explorer', t['explorer_link'])}\n\n"
             f"    **[{t['explorer']}]({backprop.page}#{EXPLORER_ANCHOR})**\n\n"
             f"    {t['explorer_line']}\n")
     return '\n<div class="grid cards topic-cards" markdown>\n\n' + "\n".join(items) + "\n</div>\n"
