@@ -19,10 +19,10 @@ ValueError: no thumbnail 't' (a figure named after each topic id of topics.yml)
 from __future__ import annotations
 
 TEXT = {
-    "uk": {"notebook": "Зошит Jupyter", "explorer": "Дослідіть граф самі",
+    "uk": {"thumb": "Ілюстрація до теми «{title}»", "notebook": "Зошит Jupyter", "explorer": "Дослідіть граф самі",
            "explorer_line": "Змінюйте входи графа F = tanh(w₀x₀ + w₁x₁) і дивіться, як кожен градієнт зникає в насиченні.",
            "explorer_link": "Інтерактивний граф"},
-    "en": {"notebook": "Jupyter notebook", "explorer": "Explore the graph yourself",
+    "en": {"thumb": "Illustration of the topic “{title}”", "notebook": "Jupyter notebook", "explorer": "Explore the graph yourself",
            "explorer_line": "Change the inputs of F = tanh(w₀x₀ + w₁x₁) and watch every gradient vanish in saturation.",
            "explorer_link": "Interactive graph"},
 }
@@ -45,14 +45,14 @@ def cards(topics, lang: str, src_of) -> str:
     items = []
     for topic in topics:
         items.append(
-            f"-   {_thumb(src_of, topic.id, topic.title[lang])}\n\n"
+            f"-   {_thumb(src_of, topic.id, t['thumb'].format(title=topic.title[lang]))}\n\n"
             f"    **[{topic.title[lang]}]({topic.page})**\n\n"
             f"    {topic.summary[lang]}\n\n"
             f"    [{t['notebook']}](notebooks/{topic.id}.ipynb)\n")
     backprop = next((tp for tp in topics if tp.id == "backprop"), None)
     if backprop is not None:
         items.append(
-            f"-   {_thumb(src_of, 'explorer', t['explorer_link'])}\n\n"
+            f"-   {_thumb(src_of, 'explorer', t['thumb'].format(title=t['explorer']))}\n\n"
             f"    **[{t['explorer']}]({backprop.page}#{EXPLORER_ANCHOR})**\n\n"
             f"    {t['explorer_line']}\n")
     return '\n<div class="grid cards topic-cards" markdown>\n\n' + "\n".join(items) + "\n</div>\n"
