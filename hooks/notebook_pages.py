@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from sitegen.directives import parse
 from sitegen.environment import installed_hash
-from sitegen.notebooks import (DEFAULT_REPOSITORY, LANGS, TOPICS, clean_html, colab_url, fill_outputs, heading_ids,
+from sitegen.notebooks import (DEFAULT_REPOSITORY, LANGS, TOPICS, clean_html, collapse_helpers, colab_url, fill_outputs, heading_ids,
                                insert_after_h1, links_html, notebook_path, read, remap_heading_ids, run_names)
 
 
@@ -154,6 +154,7 @@ def page_html(html_text: str, page, config, root: Path, lang: str, prefix: str) 
         # The notebook repeats the snippets' code: searching it would bury the topic pages (and weigh the index).
         page.meta.setdefault("search", {})["exclude"] = True
         html_text = clean_html(html_text)
+        html_text = collapse_helpers(html_text, read(notebook_path(root, topic, lang)), lang)
         html_text, mapping = remap_heading_ids(html_text, heading_ids(read(notebook_path(root, topic, lang))))
         _remap_toc(page.toc, iter(heading_ids(read(notebook_path(root, topic, lang)))))
         return insert_after_h1(html_text, links_html(lang, download, colab))

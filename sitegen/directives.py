@@ -24,7 +24,7 @@ sitegen.directives.DirectiveError: line 1: unknown argument 'fnt' of a value dir
 >>> parse("<!-- vlaue t/s:x -->")
 Traceback (most recent call last):
 ...
-sitegen.directives.DirectiveError: line 1: unknown directive 'vlaue' (known: figure, output, source, table, value)
+sitegen.directives.DirectiveError: line 1: unknown directive 'vlaue' (known: cards, figure, output, source, table, value)
 """
 
 from __future__ import annotations
@@ -39,11 +39,12 @@ from typing import Callable
 
 from .numfmt import fmt, plural, printed
 
-KINDS = ("figure", "output", "source", "table", "value")
+KINDS = ("cards", "figure", "output", "source", "table", "value")
 # Every argument each kind accepts: a misspelled one (``fnt=".4f"``) fails the build instead of being ignored.
 # ``True`` marks a flag (no ``=value``), ``str`` an argument that takes text.
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 ARGS = {
+    "cards": {},
     "figure": {"alt": str, "caption": str},
     "output": {"html": True},
     "source": {"section": str, "lines": str, "title": str},
@@ -181,9 +182,15 @@ def _figure(d: Directive, r: dict, ctx: Context, where: str) -> str:
         raise DirectiveError(f"{where}: a figure needs alt=\"…\" text in the page's language")
     here = posixpath.dirname(ctx.page_src)
     imgs = []
-    for theme, only in (("light", "#only-light"), ("dark", "#only-dark")):
-        rel = posixpath.relpath(ctx.figure_src(d.snippet, d.output, theme), here or ".")
-        imgs.append(f'![{_md_escape(alt)}]({rel}{only}){{ loading=lazy }}')
+    # A snippet may also draw `<name>_narrow` for phones: CSS shows one of the two by width (site.css), and a lazy
+    # image that is not displayed is never fetched. Each image links to its SVG; figure-zoom.js opens it larger.
+    sizes = [(d.output, "snippet-figure__wide"), (d.output + "_narrow", "snippet-figure__narrow")] \
+        if d.output + "_narrow" in names else [(d.output, "")]
+    for name, cls in sizes:
+        for theme, only in (("light", "#only-light"), ("dark", "#only-dark")):
+            rel = posixpath.relpath(ctx.figure_src(d.snippet, name, theme), here or ".")
+            attrs = f".{cls} loading=lazy" if cls else "loading=lazy"
+            imgs.append(f'[![{_md_escape(alt)}]({rel}{only}){{ {attrs} }}]({rel})')
     caption = d.args.get("caption")
     cap = f"\n  <figcaption>{html.escape(caption)}</figcaption>" if isinstance(caption, str) else ""
     return (f'\n<figure class="snippet-figure" markdown="span">\n  ' + "\n  ".join(imgs) + cap + "\n</figure>\n")
@@ -266,7 +273,24 @@ def _source(d: Directive, r: dict | None, ctx: Context, where: str) -> str:
     return f'\n```python title="{title}"\n--8<-- "{spec}"\n```\n'
 
 
-_EXPANDERS = {"figure": _figure, "value": _value, "output": _output, "table": _table, "source": _source}
+def _cards(d: Directive, r: dict, ctx: Context, where: str) -> str:
+    """The home page's topic cards from topics.yml, thumbnails from the snippet's figures (sitegen/cards.py)."""
+    from .cards import cards
+    from .topics import load
+
+    figs = r["figures"].get(ctx.lang, {}).get("light", {})
+    here = posixpath.dirname(ctx.page_src)
+
+    def src_of(fig, theme):
+        return posixpath.relpath(ctx.figure_src(d.snippet, fig, theme), here or ".") if fig in figs else None
+
+    try:
+        return cards(load(), ctx.lang, src_of)
+    except ValueError as exc:
+        raise DirectiveError(f"{where}: {exc} of {d.snippet}") from None
+
+
+_EXPANDERS = {"cards": _cards, "figure": _figure, "value": _value, "output": _output, "table": _table, "source": _source}
 
 
 def expand(markdown: str, ctx: Context) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import itertools
 import html
 import posixpath
 import re
@@ -54,6 +55,8 @@ TEXT = {
         "helpers_text": ("Форматування чисел (десяткова кома, знак мінус U+2212), таблиці й кольори — ті самі модулі, "
                          "які імпортують скрипти сайту, а також спільний код скриптів цієї теми."),
         "figure": "Рисунок",
+        "collapsed": "Допоміжний код ({files}) — потрібен, щоб зошит працював у Colab; натисніть, щоб показати",
+        "setup_code": "функція run() і тека dl_basics/",
     },
     "en": {
         "subtitle": "Companion notebook to a page of the site “Deep learning basics: let's compute it again”.",
@@ -68,6 +71,8 @@ TEXT = {
         "helpers": "Helpers",
         "helpers_text": ("Number formatting (decimal separator, U+2212 minus), tables and colours: the same modules "
                          "the site's snippets import, and the code the snippets of this topic share."),
+        "collapsed": "Helper code ({files}), needed for the notebook to run in Colab; click to show",
+        "setup_code": "run() and the folder dl_basics/",
         "figure": "Figure",
     },
 }
@@ -120,7 +125,10 @@ def run(name):
             display(Markdown(table.to_markdown(LANG)))
     if hasattr(module, "figures"):
         with matplotlib.rc_context(rc_params("light")):
-            for figure in module.figures(results, LANG, "light").values():
+            for key, figure in module.figures(results, LANG, "light").items():
+                if key.endswith("_narrow"):  # the site's phone variant of another figure
+                    plt.close(figure)
+                    continue
                 display(figure)
                 plt.close(figure)
     return results
@@ -202,6 +210,49 @@ def _writefile(rel: str, source: str):
     return nbformat.v4.new_code_cell(f"%%writefile {LIB}/{rel}\n{source.rstrip()}\n")
 
 
+HELPER_TAG = "helper"  # cell tag: the setup cell and the %%writefile cells of shared modules (not the lesson's snippets)
+
+
+def collapse_helpers(page_html: str, nb, lang: str) -> str:
+    """The rendered notebook with its consecutive helper cells folded into one ``<details>`` line saying what they are.
+
+    Cells are found by the ids nbconvert writes (``id="cell-id=<id>"``) inside mkdocs-jupyter's wrapper div.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%%writefile lib/a.py"),
+    ...                                      nbformat.v4.new_markdown_cell("x")])
+    >>> nb.cells[0].metadata["tags"] = ["helper"]; nb.cells[0]["id"] = "t-00"; nb.cells[1]["id"] = "t-01"
+    >>> page = ('<div class="jp-Cell a"> <div class="jp-Cell a" id="cell-id=t-00">A</div></div>'
+    ...         '<div class="jp-Cell b"> <div class="jp-Cell b" id="cell-id=t-01">B</div></div>')
+    >>> out = collapse_helpers(page, nb, "en")
+    >>> out.startswith('<details class="nb-helpers"><summary>Helper code (a.py)')
+    True
+    >>> out.endswith('id="cell-id=t-00">A</div></div></details><div class="jp-Cell b"> '
+    ...              '<div class="jp-Cell b" id="cell-id=t-01">B</div></div>')
+    True
+    """
+    def start_of(cell_id):
+        # A code cell sits in mkdocs-jupyter's wrapper div; a Markdown cell does not.
+        m = re.search(r'(?:<div class="jp-Cell[^"]*">\s*)?<div class="jp-Cell[^"]*" id="cell-id=' + re.escape(cell_id) + '"',
+                      page_html)
+        return m.start() if m else None
+
+    cells = list(nb.cells)
+    tagged = [i for i, c in enumerate(cells) if HELPER_TAG in c.metadata.get("tags", [])]
+    groups = [list(g) for _, g in itertools.groupby(tagged, key=lambda i, n=iter(range(len(tagged))): i - next(n))]
+    for group in reversed(groups):  # from the end, so earlier offsets stay valid
+        if group[-1] + 1 >= len(cells):
+            continue
+        first, after = start_of(cells[group[0]]["id"]), start_of(cells[group[-1] + 1]["id"])
+        if first is None or after is None:
+            continue
+        names = [posixpath.basename(cells[i].source.split("\n", 1)[0].split()[-1])
+                 if cells[i].source.startswith("%%writefile") else TEXT[lang]["setup_code"] for i in group]
+        summary = html.escape(TEXT[lang]["collapsed"].format(files=", ".join(names)))
+        page_html = (page_html[:first] + f'<details class="nb-helpers"><summary>{summary}</summary>' +
+                     page_html[first:after] + "</details>" + page_html[after:])
+    return page_html
+
+
 def build_notebook(root: str | Path, topic: str, lang: str) -> nbformat.NotebookNode:
     """The committed notebook of ``topic`` in ``lang`` (no outputs), from the snippets as they are now."""
     root = Path(root)
@@ -215,10 +266,14 @@ def build_notebook(root: str | Path, topic: str, lang: str) -> nbformat.Notebook
     cells = [
         _heading(f"# {TOPICS[topic]['title'][lang]}\n\n{t['subtitle']}\n\n{t['intro']}", topic),
         _heading(f"## {t['setup']}\n\n{t['setup_text']}", "setup"),
-        nbformat.v4.new_code_cell(SETUP.format(lang=lang, lib=LIB, packages=packages).rstrip() + "\n"),
+        nbformat.v4.new_code_cell(SETUP.format(lang=lang, lib=LIB, packages=packages).rstrip() + "\n",
+                                  metadata={"tags": [HELPER_TAG]}),
         _heading(f"## {t['helpers']}\n\n{t['helpers_text']}", "helpers"),
     ]
-    cells += [_writefile(r, (root / r).read_text(encoding="utf-8")) for r in helpers]
+    for r in helpers:  # tagged: the site folds them behind one line (collapse_helpers); Colab runs them as usual
+        cell = _writefile(r, (root / r).read_text(encoding="utf-8"))
+        cell.metadata["tags"] = [HELPER_TAG]
+        cells.append(cell)
     for name, rel in zip(names, files):
         heading = HEADINGS.get(name, {}).get(lang, name)
         cells.append(_heading(f"## {heading}\n\n`snippets/{name}.py`", name.split("/")[-1].replace("_", "-")))
@@ -270,7 +325,8 @@ def fill_outputs(nb, results: dict, lang: str, figure_url, alt_of) -> nbformat.N
     its alt text (or None). Tables are HTML with arithmatex math (the page typesets it into MathML) and Markdown.
     """
     nb = copy.deepcopy(nb)
-    for n, cell in enumerate(c for c in nb.cells if c.cell_type == "code" and META in c.metadata):
+    shown = 0
+    for cell in (c for c in nb.cells if c.cell_type == "code" and META in c.metadata):
         name = cell.metadata[META]["run"]
         r = results[name]
         outputs = []
@@ -282,15 +338,23 @@ def fill_outputs(nb, results: dict, lang: str, figure_url, alt_of) -> nbformat.N
             md = table.to_markdown(lang)
             outputs.append(nbformat.v4.new_output("display_data", data={"text/html": _table_html(md),
                                                                         "text/markdown": md}))
-        for fig in r["figures"].get(lang, {}).get("light", {}):
+        figs = r["figures"].get(lang, {}).get("light", {})
+        for fig in figs:
+            if fig.endswith("_narrow") and fig.removesuffix("_narrow") in figs:
+                continue  # the phone variant of `fig`: shown in its place by width (site.css)
             alt = alt_of(name, fig) or f"{TEXT[lang]['figure']}: {name}:{fig}"
+            sizes = [(fig, ' class="snippet-figure__wide"'), (fig + "_narrow", ' class="snippet-figure__narrow"')] \
+                if fig + "_narrow" in figs else [(fig, "")]
             imgs = "".join(
-                f'<img src="{html.escape(figure_url(name, fig, theme))}#only-{theme}" alt="{html.escape(alt)}" '
-                f'loading="lazy">' for theme in ("light", "dark"))
+                f'<a href="{html.escape(figure_url(name, f, theme))}"><img src="{html.escape(figure_url(name, f, theme))}'
+                f'#only-{theme}" alt="{html.escape(alt)}"{cls} loading="lazy"></a>'
+                for f, cls in sizes for theme in ("light", "dark"))
             outputs.append(nbformat.v4.new_output("display_data", data={
                 "text/html": f'<figure class="snippet-figure">{imgs}</figure>', "text/plain": alt}))
         cell.outputs = outputs
-        cell.execution_count = None
+        # The page shows what running the cell printed: number it as Jupyter would (run cells only, in order).
+        shown += bool(outputs)
+        cell.execution_count = shown if outputs else None
     return nb
 
 
@@ -410,4 +474,5 @@ def main_check(root: Path) -> list[str]:
 
 
 __all__ = ["TOPICS", "LANGS", "build_notebook", "dumps", "notebook_path", "run_names", "colab_url", "fill_outputs",
-           "read", "main_check", "heading_ids", "links_html", "insert_after_h1", "clean_html", "remap_heading_ids"]
+           "read", "main_check", "heading_ids", "links_html", "insert_after_h1", "clean_html", "remap_heading_ids",
+           "collapse_helpers", "HELPER_TAG"]

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -69,6 +70,57 @@ def rc_params(theme: str) -> dict[str, Any]:
         "axes.unicode_minus": True,
         "path.simplify": True,
     }
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def local_numbers(fig, lang: str):
+    """Tick labels as the site writes numbers: a decimal comma in Ukrainian (``0,2``), U+2212 minus, ``10⁻³``.
+
+    Call it on a figure before returning it from ``figures()``; it changes the linear axes' default formatter
+    (matplotlib's ScalarFormatter, which writes a decimal point whatever the language) and leaves other formatters.
+
+    >>> import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_ylim(0, 0.3); _ = local_numbers(fig, "uk"); fig.canvas.draw()
+    >>> [t.get_text() for t in ax.get_yticklabels()][:3]
+    ['0,00', '0,05', '0,10']
+    >>> plt.close(fig)
+    """
+    from matplotlib.ticker import LogFormatterSciNotation, ScalarFormatter
+
+    class _Power(LogFormatterSciNotation):
+        """Decades as ``10⁻¹³`` in Unicode (one font size), not mathtext's smaller raised exponent."""
+
+        def __call__(self, x, pos=None):
+            text = super().__call__(x, pos)
+            m = re.fullmatch(r"\$\\mathdefault\{10\^\{(\\minus|-)?(\d+)\}\}\$", text)
+            if not m:
+                return text
+            return "10" + ("⁻" if m[1] else "") + m[2].translate(_SUPERSCRIPT)
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is LogFormatterSciNotation:
+                axis.set_major_formatter(_Power())
+    if lang != "uk":
+        return fig
+
+    class _Comma(ScalarFormatter):
+        def __call__(self, x, pos=None):
+            return super().__call__(x, pos).replace(".", ",")
+
+        def get_offset(self):
+            return super().get_offset().replace(".", ",")
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for which in ("major", "minor"):
+                f = axis.get_major_formatter() if which == "major" else axis.get_minor_formatter()
+                if type(f) is ScalarFormatter:
+                    new = _Comma(useOffset=f.get_useOffset(), useMathText=f.get_useMathText())
+                    (axis.set_major_formatter if which == "major" else axis.set_minor_formatter)(new)
+    return fig
 
 
 def label(labels: dict[str, dict[str, str]], lang: str, key: str) -> str:

@@ -9,7 +9,8 @@
     en: {math: "Formula wider than the column: scroll sideways", table: "Table wider than the column: scroll sideways",
          code: "Code wider than the column: scroll sideways", other: "Content wider than the column: scroll sideways"}
   };
-  var SELECTOR = ".math-display, .md-typeset__scrollwrap, .md-content pre > code, .bp-explorer__graph, [data-scrollbox]";
+  var SELECTOR = ".math-display, .md-typeset__scrollwrap, .md-content pre > code, .bp-explorer__graph, " +
+                 ".jupyter-wrapper .jp-OutputArea-output, [data-scrollbox]";
 
   function edges(box) {
     var max = box.scrollWidth - box.clientWidth;

@@ -37,7 +37,9 @@
       offscale: "поза шкалою",
       saturated: "Насичення: |x| > 3, tanh\u2032(x) = {g} \u2014 градієнти майже згасають.",
       healthy: "Без насичення: |x| \u2264 3, tanh\u2032(x) = {g}.",
-      invalid: "Введіть число в поле {name}; граф показує останні правильні значення.",
+      invalid: "Не число: «{text}» у полі {name}. Пишіть, наприклад, 0,5 або \u22122; граф показує останні допустимі значення.",
+      overflow: "exp(2x) переповнює float64 (|x| \u2273 355): у такій формі F і градієнти не обчислити; tanh(x) тут дорівнює \u00b11.",
+      scrollHint: "Граф ширший за екран: гортайте його вбік.",
       announce: "x = {x}, F = {F}; \u2202F/\u2202w\u2080 = {w0}, \u2202F/\u2202x\u2080 = {x0}, \u2202F/\u2202w\u2081 = {w1}, \u2202F/\u2202x\u2081 = {x1}."
     },
     en: {
@@ -56,7 +58,9 @@
       offscale: "off the scale",
       saturated: "Saturated: |x| > 3, tanh\u2032(x) = {g}: the gradients all but vanish.",
       healthy: "Not saturated: |x| \u2264 3, tanh\u2032(x) = {g}.",
-      invalid: "Type a number into the field {name}; the graph keeps the last valid values.",
+      invalid: "Not a number: \u201c{text}\u201d in the field {name}. Type e.g. 0.5 or \u22122; the graph keeps the last valid values.",
+      overflow: "exp(2x) overflows float64 (|x| \u2273 355): written this way F and the gradients cannot be computed; tanh(x) is \u00b11 here.",
+      scrollHint: "The graph is wider than the screen: scroll it sideways.",
       announce: "x = {x}, F = {F}; \u2202F/\u2202w\u2080 = {w0}, \u2202F/\u2202x\u2080 = {x0}, \u2202F/\u2202w\u2081 = {w1}, \u2202F/\u2202x\u2081 = {x1}."
     }
   };
@@ -91,18 +95,31 @@
     return strip(v.toFixed(Math.max(0, digits - 1 - e)));
   }
 
-  function show(v, lang) { // graph.py's show(): never print 0.9999999979 as a misleading "1"
-    if (!isFinite(v)) return isNaN(v) ? "NaN" : (v < 0 ? MINUS : "") + "\u221e";
-    var s = formatG(v, 4);
+  function show(v, lang, short) { // graph.py's show(): never print 0.9999999979 as a misleading "1"
+    if (!isFinite(v)) return isNaN(v) ? "\u2014" : (v < 0 ? MINUS : "") + "\u221e";
+    var s = formatG(v, 4), approx = "";
     if (Number(s) !== v && Math.abs(v) < 10 && Math.round(v) !== 0 && Math.abs(v - Math.round(v)) < 5e-4) {
-      s = formatG(v, 10);
+      // On the graph's edges (short): "≈1" as the static figure writes it; elsewhere ten digits.
+      if (short) approx = "\u2248"; else s = formatG(v, 10);
     }
     var m = /^(-?)([0-9.]+)(?:e([-+]\d+))?$/.exec(s);
-    var out = (m[1] ? MINUS : "") + (lang === "uk" ? m[2].replace(".", ",") : m[2]);
+    var out = approx + (m[1] ? MINUS : "") + (lang === "uk" ? m[2].replace(".", ",") : m[2]);
     if (m[3] !== undefined && Number(m[3]) !== 0) {
       out += "\u00d710" + String(Number(m[3])).replace(/[-0-9]/g, function (ch) { return SUPERSCRIPT[ch]; });
     }
     return out;
+  }
+
+  /* ---- what a reader types: 0,5 or 0.5, −2 (U+2212) or -2; anything else is refused, never guessed --------- */
+  var NUMBER = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$/;
+  function parseInput(text) {
+    var s = String(text).trim().replace(/\u2212/g, "-");
+    return NUMBER.test(s) ? Number(s.replace(",", ".")) : NaN;
+  }
+
+  function formatInput(v, lang) { // a point as the page writes numbers: 4,75 and −2 in Ukrainian, 4.75 and −2 in English
+    var s = String(v).replace(/-/g, MINUS);
+    return lang === "uk" ? s.replace(".", ",") : s;
   }
 
   function template(s, values) { return s.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; }); }
@@ -203,9 +220,10 @@
     var zl = pxPlot(-XMAX, 0), zr = pxPlot(XMAX, 0), zt = pxPlot(0, 1), zb = pxPlot(0, -1);
     el("line", { x1: zl[0], y1: zl[1], x2: zr[0], y2: zr[1], "class": "bp-axis" }, svg);
     el("line", { x1: zt[0], y1: zt[1], x2: zb[0], y2: zb[1], "class": "bp-axis" }, svg);
-    [-6, -3, 0, 3, 6].forEach(function (t) {
+    [-6, -3, 0, 3, 6].forEach(function (t) { // the end ticks anchored inwards, clear of the y labels
       var q = pxPlot(t, -1);
-      el("text", { x: q[0], y: q[1] + 16, "class": "bp-small", "text-anchor": "middle" }, svg, show(t, S.lang));
+      el("text", { x: q[0], y: q[1] + 16, "class": "bp-small", "text-anchor": t === -6 ? "start" : t === 6 ? "end" : "middle" },
+        svg, show(t, S.lang));
     });
     [-1, 1].forEach(function (t) {
       var q = pxPlot(-XMAX, t);
@@ -247,7 +265,10 @@
     m.deriv.setAttribute("y", (bot[1] - 4).toFixed(1));
     var arrow = clamped === x ? "" : (x < 0 ? "\u25c0 " : "");
     var after = clamped === x ? "" : (x > 0 ? " \u25b6" : "");
-    m.label.setAttribute("x", Math.max(PAD + 40, Math.min(PW - PAD - 40, top[0])).toFixed(1));
+    // Off the scale the label starts at the plot's edge it points past, so it is never clipped.
+    m.label.setAttribute("text-anchor", clamped === x ? "middle" : (x < 0 ? "start" : "end"));
+    m.label.setAttribute("x", (clamped === x ? Math.max(PAD + 40, Math.min(PW - PAD - 40, top[0])) :
+      (x < 0 ? PAD - 20 : PW - PAD + 20)).toFixed(1));
     m.label.textContent = arrow + "x = " + show(x, S.lang) + (clamped === x ? "" : " (" + S.t.offscale + ")") + after;
   }
 
@@ -271,11 +292,14 @@
       html("label", { "for": id, id: id + "-label" }, row, S.t.names[k]);
       sliders[k] = html("input", { type: "range", min: "-5", max: "5", step: "0.25", id: id + "-slider",
         "aria-label": S.t.names[k] + ", " + S.t.slider, "data-var": k }, row);
-      fields[k] = html("input", { type: "number", step: "any", id: id, "data-var": k, inputmode: "decimal" }, row);
+      fields[k] = html("input", { type: "text", id: id, "data-var": k, inputmode: "decimal", autocomplete: "off",
+        spellcheck: "false", "class": "bp-explorer__field", "aria-describedby": "bp-" + index + "-error" }, row);
     });
+    var error = html("p", { "class": "bp-explorer__error", id: "bp-" + index + "-error", hidden: "" }, form);
     var reset = html("button", { type: "button", "class": "bp-explorer__reset" }, form, S.t.reset);
 
-    var figure = html("div", { "class": "bp-explorer__graph" }, root);
+    html("p", { "class": "bp-explorer__hint", "aria-hidden": "true" }, root, S.t.scrollHint);
+    var figure = html("div", { "class": "bp-explorer__graph", tabindex: "0" }, root);
     var svg = el("svg", { viewBox: "0 0 " + ((X1 - X0) * SCALE) + " " + ((6.5 + 1.7) * SCALE),
       role: "group", "aria-label": S.t.title, "class": "bp-graph-svg" }, figure);
     var defs = el("defs", {}, svg);
@@ -303,25 +327,29 @@
     function update(announce) {
       var bad = null;
       INPUTS.forEach(function (k) {
-        var v = fields[k].valueAsNumber;
+        var v = parseInput(fields[k].value);
         if (isFinite(v)) { current[k] = v; fields[k].removeAttribute("aria-invalid"); }
         else { fields[k].setAttribute("aria-invalid", "true"); bad = bad || k; }
       });
+      var invalid = bad ? template(S.t.invalid, { name: S.t.names[bad], text: fields[bad].value }) : "";
+      error.textContent = invalid;
+      if (bad) error.removeAttribute("hidden"); else error.setAttribute("hidden", "");
       var r = compute(current);
       labels.forEach(function (node) {
         var key = node.getAttribute("data-key").split("."), v = r[key[0]][key[1]];
-        var text = show(v, lang);
+        var text = show(v, lang, node.namespaceURI === SVGNS);
         node.setAttribute("data-value", String(v));
         node.textContent = key[0] === "grad" && node.namespaceURI === SVGNS ? "[" + text + "]" : text;
       });
       placeMarker(mark, r.fwd.x, S);
       var sat = Math.abs(r.fwd.x) > 3;
       verdict.setAttribute("data-saturated", sat ? "true" : "false");
-      verdict.textContent = template(sat ? S.t.saturated : S.t.healthy, { g: show(r.grad.x, lang) });
+      verdict.textContent = !isFinite(r.fwd.F) ? S.t.overflow :
+        template(sat ? S.t.saturated : S.t.healthy, { g: show(r.grad.x, lang) });
       root.setAttribute("data-x", String(r.fwd.x));
       if (!announce) return;
       clearTimeout(timer);
-      var message = bad ? template(S.t.invalid, { name: S.t.names[bad] }) : template(S.t.announce, {
+      var message = bad ? invalid : template(S.t.announce, {
         x: show(r.fwd.x, lang), F: show(r.fwd.F, lang), w0: show(r.grad.w0, lang), x0: show(r.grad.x0, lang),
         w1: show(r.grad.w1, lang), x1: show(r.grad.x1, lang) }) + " " + verdict.textContent;
       // Announce once the reader pauses, not at every keystroke.
@@ -329,15 +357,25 @@
     }
 
     function setAll(point) {
-      INPUTS.forEach(function (k) { fields[k].value = String(point[k]); sliders[k].value = String(point[k]); });
+      INPUTS.forEach(function (k) { fields[k].value = formatInput(point[k], lang); sliders[k].value = String(point[k]); });
     }
 
     INPUTS.forEach(function (k) {
-      fields[k].addEventListener("input", function () {
-        if (isFinite(fields[k].valueAsNumber)) sliders[k].value = String(fields[k].valueAsNumber);
+      fields[k].addEventListener("keydown", function (e) { // arrows step the value by 1, as a number field would
+        if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+        var v = parseInput(fields[k].value);
+        if (!isFinite(v)) return;
+        e.preventDefault();
+        fields[k].value = formatInput(v + (e.key === "ArrowUp" ? 1 : -1), lang);
+        sliders[k].value = String(parseInput(fields[k].value));
         update(true);
       });
-      sliders[k].addEventListener("input", function () { fields[k].value = sliders[k].value; update(true); });
+      fields[k].addEventListener("input", function () {
+        var v = parseInput(fields[k].value);
+        if (isFinite(v)) sliders[k].value = String(v);
+        update(true);
+      });
+      sliders[k].addEventListener("input", function () { fields[k].value = formatInput(Number(sliders[k].value), lang); update(true); });
     });
     reset.addEventListener("click", function () { setAll(startAt.inputs); update(true); });
     setAll(startAt.inputs);

@@ -29,7 +29,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from sitegen.snippet import fmt, label, palette
+from sitegen.snippet import local_numbers, fmt, label, palette
 from snippets.backprop._graph import HEALTHY, HOMEWORK, central_fd
 from snippets.backprop.precision import exact
 
@@ -150,7 +150,7 @@ def compute() -> dict:
 
 def figures(r: dict, lang: str, theme: str) -> dict:
     p = palette(theme)
-    fig, ax = plt.subplots(figsize=(7.2, 4.2))
+    fig, ax = plt.subplots(figsize=(5.0, 4.4))  # one layout for laptop and phone: text ≥ 10 pt
     hs = np.array(r["hs"])
     style = {"sat64": (r["sat"], p["backward"], "-", "o"), "healthy64": (r["healthy"], p["blue"], "-", "s"),
              "sat32": (r["sat32"], p["orange"], ":", "^")}
@@ -161,16 +161,17 @@ def figures(r: dict, lang: str, theme: str) -> dict:
         m = [model_error(h, x, x0) for h in hs]
         ax.loglog(hs, [e["truncation"] + e["rounding"] for e in m], "--", color=p["muted"], lw=1,
                   label=label(LABELS, lang, "model") if key == "sat" else None)
-        ax.plot([run["best_h"]], [run["best_relerr"]], marker="*", ms=13, color=colour, ls="none")
-        ax.annotate(f'{label(LABELS, lang, "best")} ≈ {fmt(run["best_h"], ".0e", lang, target="text")}',
-                    (run["best_h"], run["best_relerr"]), xytext=(0, -13), textcoords="offset points", color=colour,
-                    fontsize=9, ha="center", va="top")
+        # The best step is named in the legend (a label beside the star would cover a curve).
+        ax.plot([run["best_h"]], [run["best_relerr"]], marker="*", ms=13, color=colour, ls="none",
+                label=f'{label(LABELS, lang, "best")} ≈ {fmt(run["best_h"], ".0e", lang, target="text")}')
     ax.set_ylim(1e-13, 1e3)
     ax.set_xlabel(label(LABELS, lang, "xlabel"))
     ax.set_ylabel(label(LABELS, lang, "ylabel"))
     ax.grid(True, which="major", lw=0.5)
-    ax.legend(fontsize=8.5, loc="lower left")
+    # The legend under the axes, never over a curve.
+    ax.legend(fontsize=10, loc="upper left", bbox_to_anchor=(-0.18, -0.2), ncol=1, borderaxespad=0)
     fig.tight_layout()
+    local_numbers(fig, lang)
     return {"relerr_vs_h": fig}
 
 

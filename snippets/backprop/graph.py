@@ -52,8 +52,8 @@ LABELS = {
 
 # Where the nodes sit (data units) and what they show.
 POS = {"w0": (0.0, 5.6), "x0": (0.0, 4.4), "w1": (0.0, 1.6), "x1": (0.0, 0.4),
-       "a": (3.3, 5.0), "b": (3.3, 1.0), "x": (6.1, 3.0), "c": (8.8, 3.0), "u": (11.5, 3.0), "fork": (13.5, 3.0),
-       "n": (15.6, 5.0), "d": (15.6, 1.0), "F": (17.5, 3.0), "out": (19.3, 3.0)}
+       "a": (3.3, 5.0), "b": (3.3, 1.0), "x": (6.1, 3.0), "c": (9.5, 3.0), "u": (12.8, 3.0), "fork": (15.6, 3.0),
+       "n": (17.9, 5.0), "d": (17.9, 1.0), "F": (20.1, 3.0), "out": (21.9, 3.0)}
 RADIUS = 0.38
 NODE_TEXT = {"a": "·", "b": "·", "x": "+", "c": "×2", "u": "exp", "n": "−1", "d": "+1", "F": "÷"}
 INPUT_TEXT = {"w0": "w₀", "x0": "x₀", "w1": "w₁", "x1": "x₁"}
@@ -63,9 +63,9 @@ INPUT_TEXT = {"w0": "w₀", "x0": "x₀", "w1": "w₁", "x1": "x₁"}
 EDGES = [("w0", "a", "w0", "w0", (2.5, 5.6)), ("x0", "a", "x0", "x0", (2.5, 4.4)),
          ("w1", "b", "w1", "w1", (2.5, 1.6)), ("x1", "b", "x1", "x1", (2.5, 0.4)),
          ("a", "x", "a", "a", (6.1, 5.0)), ("b", "x", "b", "b", (6.1, 1.0)), ("x", "c", "x", "x", None),
-         ("c", "u", "c", "c", None), ("u", "fork", "u", "u", None), ("fork", "n", "u", "u_via_n", (13.5, 5.0)),
-         ("fork", "d", "u", "u_via_d", (13.5, 1.0)), ("n", "F", "n", "n", (17.5, 5.0)),
-         ("d", "F", "d", "d", (17.5, 1.0)), ("F", "out", "F", "F", None)]
+         ("c", "u", "c", "c", None), ("u", "fork", "u", "u", None), ("fork", "n", "u", "u_via_n", (15.6, 5.0)),
+         ("fork", "d", "u", "u_via_d", (15.6, 1.0)), ("n", "F", "n", "n", (20.1, 5.0)),
+         ("d", "F", "d", "d", (20.1, 1.0)), ("F", "out", "F", "F", None)]
 # Rows of the node table, in backward order: node value, input value, local-gradient key, its formula.
 ROWS = [("F", "n", "F/n", r"$1/d$"), ("F", "d", "F/d", r"$-n/d^2$"), ("n", "u", "n/u", r"$1$"),
         ("d", "u", "d/u", r"$1$"), ("u", "c", "u/c", r"$e^{c} = u$"), ("c", "x", "c/x", r"$2$"),
@@ -184,13 +184,8 @@ def tables(r: dict, lang: str) -> dict:
     return {"nodes": _table(r["homework"], lang), "nodes_healthy": _table(r["healthy"], lang)}
 
 
-def _figure(m: dict, lang: str, theme: str, title_key: str):
-    p = palette(theme)
-    fig, ax = plt.subplots(figsize=(10.4, 4.4))
-    ax.set_xlim(-0.9, 20.0)
-    ax.set_ylim(-2.3, 6.4)
-    ax.axis("off")
-
+def _draw(ax, m: dict, lang: str, p: dict, nodes: set, fs: float):
+    """The part of the graph made of ``nodes`` (edges between two of them), labels at ``fs`` points."""
     def start(name):  # where an edge leaves its source, going right
         x, y = POS[name]
         return (x + RADIUS, y) if name in NODE_TEXT else (x + 0.3, y) if name in INPUT_TEXT else (x, y)
@@ -204,6 +199,8 @@ def _figure(m: dict, lang: str, theme: str, title_key: str):
         return x + r * dx, y + r * dy
 
     for src, dst, val, g, bend in EDGES:
+        if src not in nodes or dst not in nodes:
+            continue
         s = start(src)
         if src == "fork":  # up or down first, then right
             path = [s, bend]
@@ -224,29 +221,78 @@ def _figure(m: dict, lang: str, theme: str, title_key: str):
         mx, my = (label_from[0] + label_to[0]) / 2, label_from[1]
         grad = m["branch"][g] if g.startswith("u_via") else m["grad"][g]
         ax.annotate(show_short(m["fwd"][val], lang), (mx, my), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", color=p["forward"], fontsize=9.5)
+                    ha="center", va="bottom", color=p["forward"], fontsize=fs)
         ax.annotate(f"[{show_short(grad, lang)}]", (mx, my), xytext=(0, -3), textcoords="offset points",
-                    ha="center", va="top", color=p["backward"], fontsize=9.5, style="italic")
+                    ha="center", va="top", color=p["backward"], fontsize=fs, style="italic")
     for name, text in NODE_TEXT.items():
-        ax.add_patch(plt.Circle(POS[name], RADIUS, facecolor="none", edgecolor=p["fg"], lw=1.3))
-        ax.text(*POS[name], text, ha="center", va="center", fontsize=18 if text == "·" else (11 if len(text) < 3 else 9.5),
-                color=p["fg"])
+        if name in nodes:
+            ax.add_patch(plt.Circle(POS[name], RADIUS, facecolor="none", edgecolor=p["fg"], lw=1.3))
+            ax.text(*POS[name], text, ha="center", va="center",
+                    fontsize=fs * 1.9 if text == "·" else (fs * 1.15 if len(text) < 3 else fs), color=p["fg"])
     for name, text in INPUT_TEXT.items():
-        ax.text(*POS[name], text, ha="right", va="center", fontsize=12, color=p["fg"])
-    ax.plot(*POS["fork"], "o", color=p["fg"], ms=5)
-    ax.text(POS["out"][0] + 0.1, POS["out"][1], "F", ha="left", va="center", fontsize=12, color=p["fg"])
-    ax.text(-0.8, -0.85, label(LABELS, lang, "legend_fwd"), color=p["forward"], fontsize=10, va="center")
-    ax.text(-0.8, -1.4, label(LABELS, lang, "legend_bwd"), color=p["backward"], fontsize=10, va="center",
+        if name in nodes:
+            ax.text(*POS[name], text, ha="right", va="center", fontsize=fs * 1.25, color=p["fg"])
+    if "fork" in nodes:
+        ax.plot(*POS["fork"], "o", color=p["fg"], ms=5)
+    if "out" in nodes:
+        ax.text(POS["out"][0] + 0.1, POS["out"][1], "F", ha="left", va="center", fontsize=fs * 1.25, color=p["fg"])
+    ax.axis("off")
+
+
+def _legend(ax, lang: str, p: dict, fs: float, x: float, ys: tuple):
+    ax.text(x, ys[0], label(LABELS, lang, "legend_fwd"), color=p["forward"], fontsize=fs, va="center")
+    ax.text(x, ys[1], label(LABELS, lang, "legend_bwd"), color=p["backward"], fontsize=fs, va="center",
             style="italic")
-    ax.text(-0.8, -1.95, label(LABELS, lang, "legend_fork"), color=p["fg"], fontsize=10, va="center")
-    ax.set_title(label(LABELS, lang, title_key).format(x=show(m["fwd"]["x"], lang)), fontsize=11, loc="left")
+    ax.text(x, ys[2], label(LABELS, lang, "legend_fork"), color=p["fg"], fontsize=fs, va="center")
+
+
+# Text sizes (points) chosen for the page (issue 16): the wide figure is drawn ~10 in wide and shown scaled
+# to a 688 px column (12 pt labels ≥ 11 CSS px); the narrow one (phones, ~360 px) splits the graph in two
+# rows after the node c, 5 in wide with 9.5 pt labels (≥ 9 CSS px).
+WIDE_FS, NARROW_FS = 11.8, 9.5
+
+
+def _figure(m: dict, lang: str, theme: str, title_key: str):
+    p = palette(theme)
+    fig, ax = plt.subplots(figsize=(10.2, 4.5))
+    ax.set_xlim(-0.9, 22.6)
+    ax.set_ylim(-2.45, 6.4)
+    ax.set_aspect("equal", adjustable="box")
+    _draw(ax, m, lang, p, set(POS), WIDE_FS)
+    _legend(ax, lang, p, WIDE_FS, -0.8, (-0.8, -1.45, -2.1))
+    ax.set_title(label(LABELS, lang, title_key).format(x=show(m["fwd"]["x"], lang)), fontsize=WIDE_FS * 1.1,
+                 loc="left")
     fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.01)
     return fig
 
 
+def _figure_narrow(m: dict, lang: str, theme: str, title_key: str):
+    p = palette(theme)
+    fig, (ax1, ax2, ax3) = plt.subplots(3, 1, figsize=(5.0, 7.4), gridspec_kw={"height_ratios": [6.5, 6.5, 1.6]})
+    first = {"w0", "x0", "w1", "x1", "a", "b", "x", "c"}
+    _draw(ax1, m, lang, p, first, NARROW_FS)
+    ax1.set_xlim(-0.9, 10.0)
+    _draw(ax2, m, lang, p, (set(POS) - first) | {"c"}, NARROW_FS)
+    ax2.set_xlim(9.0, 22.8)
+    for ax in (ax1, ax2):
+        ax.set_ylim(-0.3, 6.2)
+        ax.set_aspect("equal", adjustable="box")
+    ax3.axis("off")
+    ax3.set_xlim(0, 1)
+    ax3.set_ylim(0, 1)
+    _legend(ax3, lang, p, NARROW_FS, 0.0, (0.82, 0.5, 0.18))
+    ax1.set_title(label(LABELS, lang, title_key).format(x=show(m["fwd"]["x"], lang)), fontsize=NARROW_FS * 1.15,
+                  loc="left")
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.01, hspace=0.05)
+    return fig
+
+
 def figures(r: dict, lang: str, theme: str) -> dict:
-    return {"graph": _figure(r["homework"], lang, theme, "title_homework"),
-            "graph_healthy": _figure(r["healthy"], lang, theme, "title_healthy")}
+    out = {}
+    for name, m, key in (("graph", r["homework"], "title_homework"), ("graph_healthy", r["healthy"], "title_healthy")):
+        out[name] = _figure(m, lang, theme, key)
+        out[name + "_narrow"] = _figure_narrow(m, lang, theme, key)
+    return out
 
 
 if __name__ == "__main__":

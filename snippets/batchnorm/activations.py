@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from sitegen.snippet import fmt, label, palette
+from sitegen.snippet import fmt, label, local_numbers, palette
 from snippets.batchnorm._spiral import mlp, spirals
 
 VARIANTS = ("default", "bn", "he")
@@ -129,28 +129,41 @@ def compute() -> dict:
     return out
 
 
-def figures(r: dict, lang: str, theme: str) -> dict:
+def _figure(r: dict, lang: str, theme: str, narrow: bool):
     p = palette(theme)
     colors = {"default": p["orange"], "bn": p["blue"], "he": p["forward"]}
-    fig, axes = plt.subplots(1, 3, figsize=(9, 3.2), sharey=True)
-    layers = np.arange(1, r["layers"] + 1)
-    for ax, name in zip(axes, r["variants"]):
-        c = colors[name]
-        pct = np.array(r[f"pct.{name}"])          # layers × (5, 25, 50, 75, 95)
-        ax.vlines(layers, pct[:, 0], pct[:, 4], color=c, lw=1.2)
-        ax.bar(layers, pct[:, 3] - pct[:, 1], bottom=pct[:, 1], width=0.5, color=c, alpha=0.45, edgecolor=c)
-        ax.hlines(pct[:, 2], layers - 0.25, layers + 0.25, color=c, lw=2)
-        for i, s in zip(layers, r[f"std.{name}"]):
-            ax.text(i, 2.7, fmt(s, ".2f", lang, target="text"), ha="center", va="bottom", fontsize=8, color=c)
-        ax.axhline(0, color=p["muted"], lw=0.8)
-        ax.set_title(label(LABELS, lang, name), fontsize=9.5)
-        ax.set_xticks(layers)
-        ax.set_xlabel(label(LABELS, lang, "layer"))
-        ax.set_ylim(-3, 3.2)
-        ax.grid(True, axis="y", lw=0.5)
-    axes[0].set_ylabel(label(LABELS, lang, "value"))
-    fig.tight_layout()
-    return {"per_layer": fig}
+    # Text sizes for the page (issue 16): the wide figure is shown scaled to a 688 px column (10.5 pt ≥ 11 CSS px);
+    # the narrow one (phones) stacks the panels, 5 in wide with 10 pt text (≥ 9 CSS px at 358 px).
+    fs = 10.0 if narrow else 10.5
+    with plt.rc_context({"font.size": fs}):
+        fig, axes = plt.subplots(3, 1, figsize=(5.0, 7.6), sharex=True) if narrow else \
+            plt.subplots(1, 3, figsize=(9, 3.4), sharey=True)
+        layers = np.arange(1, r["layers"] + 1)
+        for ax, name in zip(axes, r["variants"]):
+            c = colors[name]
+            pct = np.array(r[f"pct.{name}"])          # layers × (5, 25, 50, 75, 95)
+            ax.vlines(layers, pct[:, 0], pct[:, 4], color=c, lw=1.2)
+            ax.bar(layers, pct[:, 3] - pct[:, 1], bottom=pct[:, 1], width=0.5, color=c, alpha=0.45, edgecolor=c)
+            ax.hlines(pct[:, 2], layers - 0.25, layers + 0.25, color=c, lw=2)
+            for i, s in zip(layers, r[f"std.{name}"]):
+                ax.text(i, 2.7, fmt(s, ".2f", lang, target="text"), ha="center", va="bottom", fontsize=fs, color=c)
+            ax.axhline(0, color=p["muted"], lw=0.8)
+            ax.set_title(label(LABELS, lang, name), fontsize=fs)
+            ax.set_xticks(layers)
+            if narrow:
+                ax.set_ylabel(label(LABELS, lang, "value"))
+            if not narrow or ax is axes[-1]:
+                ax.set_xlabel(label(LABELS, lang, "layer"))
+            ax.set_ylim(-3, 3.6)
+            ax.grid(True, axis="y", lw=0.5)
+        axes[0].set_ylabel(label(LABELS, lang, "value"))
+        fig.tight_layout()
+        local_numbers(fig, lang)
+    return fig
+
+
+def figures(r: dict, lang: str, theme: str) -> dict:
+    return {"per_layer": _figure(r, lang, theme, False), "per_layer_narrow": _figure(r, lang, theme, True)}
 
 
 if __name__ == "__main__":

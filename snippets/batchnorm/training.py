@@ -25,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sitegen.snippet import Table, fmt, label, palette
+from sitegen.snippet import Table, fmt, label, local_numbers, palette
 from snippets.batchnorm._spiral import mlp, spirals
 
 LRS = {"modest": 0.05, "high": 1.0}
@@ -121,35 +121,48 @@ def tables(r: dict, lang: str) -> dict:
                              formats=[None, "g", ".3f", ".1%", None], align="lrrrl")}
 
 
-def figures(r: dict, lang: str, theme: str) -> dict:
+def _figure(r: dict, lang: str, theme: str, narrow: bool):
     L = LABELS[lang]
     p = palette(theme)
     colors = {"plain": p["orange"], "bn": p["blue"]}
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
-    for ax, speed in zip(axes, LRS):
-        for kind in ("plain", "bn"):
-            curve = np.array(r[speed][kind]["curve"])
-            steps = np.arange(len(curve)) * r["every"]
-            ax.plot(steps, curve, color=colors[kind], label=label(LABELS, lang, kind), lw=1.8)
-            k = r[speed][kind]["diverged_at"]
-            if k is not None:
-                ax.plot([steps[-1], k], [curve[-1], 5], color=colors[kind], ls="--", lw=1.2)
-                ax.plot([k], [5], marker="x", ms=9, mew=2, color=colors[kind], clip_on=False)
-                ax.annotate(L["diverged"].format(k=k), (k, 5), xytext=(10, -4), textcoords="offset points",
-                            color=colors[kind], fontsize=9)
-        ax.axhline(r["chance"], color=p["muted"], ls=":", lw=1)
-        ax.set_yscale("log")
-        ax.set_ylim(3e-3, 8)
-        ax.set_xlim(0, r["steps"])
-        ax.set_xlabel(L["step"])
-        ax.set_title(L["title"].format(lr=fmt(r["lrs"][speed], "g", lang, target="text")))
-        ax.grid(True, which="major", lw=0.5)
-    axes[0].set_ylabel(L["loss"])
-    axes[0].text(r["steps"] * 0.98, r["chance"] * 1.15, "ln 2", ha="right", va="bottom", color=p["muted"],
-                 fontsize=9)
-    axes[1].legend(loc="lower left")
-    fig.tight_layout()
-    return {"curves": fig}
+    # Text sizes for the page (issue 16): wide, shown scaled to a 688 px column, 10.5 pt (≥ 11 CSS px); narrow
+    # (phones), the two panels stacked, 5 in wide, 10 pt (≥ 9 CSS px at 358 px).
+    fs = 10.0 if narrow else 10.5
+    with plt.rc_context({"font.size": fs}):
+        fig, axes = plt.subplots(2, 1, figsize=(5.0, 6.4), sharex=True) if narrow else \
+            plt.subplots(1, 2, figsize=(8.4, 3.5), sharey=True)
+        for ax, speed in zip(axes, LRS):
+            for kind in ("plain", "bn"):
+                curve = np.array(r[speed][kind]["curve"])
+                steps = np.arange(len(curve)) * r["every"]
+                ax.plot(steps, curve, color=colors[kind], label=label(LABELS, lang, kind), lw=1.8)
+                k = r[speed][kind]["diverged_at"]
+                if k is not None:
+                    ax.plot([steps[-1], k], [curve[-1], 5], color=colors[kind], ls="--", lw=1.2)
+                    ax.plot([k], [5], marker="x", ms=9, mew=2, color=colors[kind], clip_on=False)
+                    ax.annotate(L["diverged"].format(k=k), (k, 5), xytext=(10, -4), textcoords="offset points",
+                                color=colors[kind], fontsize=fs)
+            ax.axhline(r["chance"], color=p["muted"], ls=":", lw=1)
+            ax.set_yscale("log")
+            ax.set_ylim(3e-3, 8)
+            ax.set_xlim(0, r["steps"])
+            if not narrow or ax is axes[-1]:
+                ax.set_xlabel(L["step"])
+            if narrow:
+                ax.set_ylabel(L["loss"])
+            ax.set_title(L["title"].format(lr=fmt(r["lrs"][speed], "g", lang, target="text")), fontsize=fs * 1.1)
+            ax.grid(True, which="major", lw=0.5)
+        axes[0].set_ylabel(L["loss"])
+        axes[0].text(r["steps"] * 0.98, r["chance"] * 1.15, "ln 2", ha="right", va="bottom", color=p["muted"],
+                     fontsize=fs)
+        axes[1].legend(loc="lower left")
+        fig.tight_layout()
+        local_numbers(fig, lang)
+    return fig
+
+
+def figures(r: dict, lang: str, theme: str) -> dict:
+    return {"curves": _figure(r, lang, theme, False), "curves_narrow": _figure(r, lang, theme, True)}
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from sitegen.snippet import fmt, label, palette
+from sitegen.snippet import fmt, label, local_numbers, palette
 
 N = 7
 KERNELS = ("random", "gaussian", "log", "disk", "diagonal")
@@ -86,39 +86,53 @@ def compute() -> dict:
             "disk_rank": ranks["disk"], "diagonal_rank1": errors["diagonal"][1]}
 
 
-def figures(r: dict, lang: str, theme: str) -> dict:
+def _figure(r: dict, lang: str, theme: str, narrow: bool):
+    import textwrap
+
     p = palette(theme)
-    fig = plt.figure(figsize=(8.4, 5.0))
-    gs = fig.add_gridspec(2, len(KERNELS), height_ratios=[1, 2.2], hspace=0.35)
-    colors = [p["blue"], p["orange"], p["forward"], p["purple"], p["backward"]]
-    markers = "osD^v"
-    for i, name in enumerate(KERNELS):
-        ax = fig.add_subplot(gs[0, i])
-        k = np.array(r["kernels"][name])
-        lim = float(np.abs(k).max())
-        ax.imshow(k, cmap="RdBu_r", vmin=-lim, vmax=lim)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(f'{label(LABELS, lang, name)}\n{label(LABELS, lang, "rank")} {r["ranks"][name]}',
-                     fontsize=8.5, color=colors[i])
-        for s in ax.spines.values():
-            s.set_color(colors[i])
-    ax = fig.add_subplot(gs[1, :])
-    floor = 1e-16
-    ks = np.arange(1, N + 1)
-    for i, name in enumerate(KERNELS):
-        e = np.maximum(np.array(r["errors"][name][1:]), floor)
-        ax.semilogy(ks, e, marker=markers[i], color=colors[i], label=label(LABELS, lang, name))
-    ax.axhline(1e-15, color=p["muted"], ls=":", lw=1)
-    ax.text(N - 0.5, 2e-15, label(LABELS, lang, "floor"), color=p["muted"], ha="right", va="bottom", fontsize=8)
-    ax.set_ylim(floor / 2, 2)
-    ax.set_xticks(ks)
-    ax.set_xticklabels([fmt(int(k), "d", lang, target="text") for k in ks])
-    ax.set_xlabel(label(LABELS, lang, "k"))
-    ax.set_ylabel(label(LABELS, lang, "err"))
-    ax.grid(True, alpha=0.5)
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return {"rank": fig}
+    # Text sizes for the page (issue 16): wide, ~7 in at 9.5 pt, shown at about its natural size in a 688 px column
+    # (≥ 11 CSS px); narrow (phones), 5 in at 10 pt (≥ 9 CSS px), the kernels in two rows. The legend sits under
+    # the plot, never over a curve.
+    fs = 10.0 if narrow else 9.5
+    with plt.rc_context({"font.size": fs}):
+        fig = plt.figure(figsize=(5.0, 8.0) if narrow else (7.0, 6.0), layout="constrained")
+        krows, kcols = (2, 3) if narrow else (1, len(KERNELS))
+        gs = fig.add_gridspec(krows + 1, kcols, height_ratios=[1] * krows + [2.6 if narrow else 2.4])
+        colors = [p["blue"], p["orange"], p["forward"], p["purple"], p["backward"]]
+        markers = "osD^v"
+        for i, name in enumerate(KERNELS):
+            ax = fig.add_subplot(gs[i // kcols, i % kcols])
+            k = np.array(r["kernels"][name])
+            lim = float(np.abs(k).max())
+            ax.imshow(k, cmap="RdBu_r", vmin=-lim, vmax=lim)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            title = "\n".join(textwrap.wrap(label(LABELS, lang, name), 13))
+            ax.set_title(f'{title}\n{label(LABELS, lang, "rank")} {r["ranks"][name]}', fontsize=fs, color=colors[i])
+            for sp in ax.spines.values():
+                sp.set_color(colors[i])
+        ax = fig.add_subplot(gs[krows, :])
+        floor = 1e-16
+        ks = np.arange(1, N + 1)
+        for i, name in enumerate(KERNELS):
+            e = np.maximum(np.array(r["errors"][name][1:]), floor)
+            ax.semilogy(ks, e, marker=markers[i], color=colors[i], label=label(LABELS, lang, name))
+        ax.axhline(1e-15, color=p["muted"], ls=":", lw=1)
+        ax.text(N - 0.5, 2e-15, label(LABELS, lang, "floor"), color=p["muted"], ha="right", va="bottom", fontsize=fs)
+        ax.set_ylim(floor / 2, 2)
+        ax.set_xticks(ks)
+        ax.set_xticklabels([fmt(int(k), "d", lang, target="text") for k in ks])
+        ax.set_xlabel(label(LABELS, lang, "k"))
+        ax.set_ylabel(label(LABELS, lang, "err"))
+        ax.grid(True, alpha=0.5)
+        ax.legend(fontsize=fs, loc="upper center", bbox_to_anchor=(0.5, -0.22 if narrow else -0.2),
+                  ncol=2 if narrow else 3)
+        local_numbers(fig, lang)
+    return fig
+
+
+def figures(r: dict, lang: str, theme: str) -> dict:
+    return {"rank": _figure(r, lang, theme, False), "rank_narrow": _figure(r, lang, theme, True)}
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sitegen.snippet import fmt, label, palette
+from sitegen.snippet import fmt, label, local_numbers, palette
 
 try:
     from ._designs import designs, measure_rf, rf_map
@@ -31,10 +31,12 @@ SHOWN = ("full7", "pair7", "three3", "three_pairs3", "dilated", "cascade")
 LABELS = {
     "uk": {"full7": "7×7", "pair7": "7×1 → 1×7", "three3": "три 3×3", "three_pairs3": "три пари 3×1 → 1×3",
            "dilated": "3×3, розширення 3", "cascade": "каскад із домашнього завдання", "rf": "поле",
-           "note": "вхід 20×20; яскравість — кількість шляхів до центрального виходу (усі ваги = 1)"},
+           "note": "вхід 20×20; яскравість — кількість шляхів до центрального виходу (усі ваги = 1)",
+           "cbar": "кількість шляхів (логарифмічна шкала)"},
     "en": {"full7": "7×7", "pair7": "7×1 → 1×7", "three3": "three 3×3", "three_pairs3": "three pairs 3×1 → 1×3",
            "dilated": "3×3, dilation 3", "cascade": "homework's cascade", "rf": "field",
-           "note": "20×20 input; brightness = number of paths to the centre output (all weights = 1)"},
+           "note": "20×20 input; brightness = number of paths to the centre output (all weights = 1)",
+           "cbar": "number of paths (log scale)"},
 }
 
 
@@ -61,21 +63,46 @@ def compute() -> dict:
             "three3_centre": float(nz.max()), "three3_corner": float(nz.min())}
 
 
-def figures(r: dict, lang: str, theme: str) -> dict:
+def _figure(r: dict, lang: str, theme: str, narrow: bool):
+    import textwrap
+
+    from matplotlib.colors import LogNorm
+
     p = palette(theme)
-    fig, axes = plt.subplots(2, 3, figsize=(7.6, 5.6))
-    for ax, key in zip(axes.flat, SHOWN):
-        m = np.array(r["maps"][key])
-        ax.imshow(m / m.max(), cmap="viridis", vmin=0, vmax=1)
-        h, w, _ = r["support"][key]
-        ax.set_title(f'{label(LABELS, lang, key)}\n{label(LABELS, lang, "rf")} '
-                     f'{fmt(h, "d", lang, target="text")}×{fmt(w, "d", lang, target="text")}', fontsize=9)
-        ax.set_xticks([0, SIZE - 1])
-        ax.set_yticks([0, SIZE - 1])
-        ax.tick_params(labelsize=7, color=p["muted"])
-    fig.suptitle(label(LABELS, lang, "note"), fontsize=8.5, color=p["muted"], y=0.02)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return {"fields": fig}
+    # One colour scale for all panels (issue 16): the number of paths, on a log scale from 1 to the largest count,
+    # with its colour bar; a pixel no path reaches is left blank. Wide: 2×3 panels, ~7 in, 9.5 pt text shown at
+    # about its natural size in a 688 px column (≥ 11 CSS px); narrow (phones): 3×2 panels, 5 in, 10 pt (≥ 9 CSS px).
+    fs = 10.0 if narrow else 9.5
+    top = max(float(np.max(r["maps"][key])) for key in SHOWN)
+    norm = LogNorm(vmin=1, vmax=top)
+    cmap = plt.get_cmap("viridis").copy()
+    cmap.set_bad(alpha=0)
+    with plt.rc_context({"font.size": fs}):
+        rows, cols = (3, 2) if narrow else (2, 3)
+        fig, axes = plt.subplots(rows, cols, figsize=(5.0, 8.2) if narrow else (7.0, 5.4), layout="constrained")
+        for ax, key in zip(axes.flat, SHOWN):
+            m = np.array(r["maps"][key], dtype=float)
+            im = ax.imshow(np.ma.masked_less_equal(m, 0), cmap=cmap, norm=norm)
+            h, w, _ = r["support"][key]
+            ax.set_title(f'{label(LABELS, lang, key)}\n{label(LABELS, lang, "rf")} '
+                         f'{fmt(h, "d", lang, target="text")}×{fmt(w, "d", lang, target="text")}', fontsize=fs)
+            ax.set_xticks([0, SIZE - 1])
+            ax.set_yticks([0, SIZE - 1])
+            ax.tick_params(labelsize=fs, color=p["muted"])
+            for sp in ax.spines.values():
+                sp.set_color(p["muted"])
+        bar = fig.colorbar(im, ax=axes, location="bottom" if narrow else "right", shrink=0.8 if narrow else 0.9,
+                           aspect=30)
+        bar.set_label(label(LABELS, lang, "cbar"), fontsize=fs)
+        bar.ax.tick_params(labelsize=fs)
+        local_numbers(fig, lang)
+        fig.suptitle("\n".join(textwrap.wrap(label(LABELS, lang, "note"), 60 if narrow else 90)), fontsize=fs,
+                     color=p["muted"])
+    return fig
+
+
+def figures(r: dict, lang: str, theme: str) -> dict:
+    return {"fields": _figure(r, lang, theme, False), "fields_narrow": _figure(r, lang, theme, True)}
 
 
 if __name__ == "__main__":

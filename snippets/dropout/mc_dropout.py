@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from sitegen.snippet import label, palette
+from sitegen.snippet import label, local_numbers, palette
 
 P = 0.2
 WIDTH = 64
@@ -133,7 +133,7 @@ def compute() -> dict:
 def figures(r: dict, lang: str, theme: str) -> dict:
     p = palette(theme)
     g, mean, std = np.array(r["grid"]), np.array(r["mean"]), np.array(r["std"])
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(7, 4.6), sharex=True, gridspec_kw={"height_ratios": [3, 1.2]})
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(5.0, 4.9), sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
     for a in (ax, ax2):
         a.axvspan(r["left"][1], r["right"][0], color=p["grid"], alpha=0.5, lw=0)
         a.grid(True, lw=0.5)
@@ -145,13 +145,16 @@ def figures(r: dict, lang: str, theme: str) -> dict:
     ax.text(0, 1.55, label(LABELS, lang, "gap"), ha="center", va="center", color=p["muted"])
     ax.set_ylim(-2.7, 2)
     ax.set_ylabel(label(LABELS, lang, "y"))
-    ax.legend(loc="lower center", fontsize=8, ncol=4, handlelength=1.5, columnspacing=1)
+    # The legend above the plot, outside the axes: it never covers the band or the points.
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), fontsize=10, ncol=2, handlelength=1.5, columnspacing=1,
+              borderaxespad=0)
     ax2.plot(g, std, color=p["blue"], lw=1.8)
     ax2.set_ylim(0, None)
     ax2.set_ylabel(label(LABELS, lang, "std"))
     ax2.set_xlabel(label(LABELS, lang, "x"))
     ax2.set_xlim(g[0], g[-1])
     fig.tight_layout()
+    local_numbers(fig, lang)
     return {"band": fig}
 
 

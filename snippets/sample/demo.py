@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from sitegen.snippet import Table, fmt, label, palette
+from sitegen.snippet import Table, fmt, label, local_numbers, palette
 
 LABELS = {
     "uk": {"n": "n", "partial": "часткова сума", "x": "крок", "title": "Ряд Лейбніца", "col_k": "кроків",
@@ -63,6 +63,7 @@ def figures(r: dict, lang: str, theme: str) -> dict:
     ax.set_xlabel(label(LABELS, lang, "x"))
     ax.set_title(f'{label(LABELS, lang, "title")}: π ≈ {fmt(r["estimates"][0], ".3f", lang, target="text")} …')
     ax.legend()
+    local_numbers(fig, lang)  # 3,2 on the Ukrainian y axis
     return {"series": fig}
 
 
