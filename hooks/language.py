@@ -40,7 +40,6 @@ from sitegen.directives import parse as parse_directives  # noqa: E402
 log = logging.getLogger("mkdocs.language")
 
 PERMALINK_TITLE = {"uk": "Постійне посилання на цей розділ", "en": "Permanent link to this section"}
-NOTEBOOKS_SECTION = {"uk": "Зошити", "en": "Notebooks"}
 
 
 class _State:
@@ -126,20 +125,12 @@ def on_post_build(config):
 def on_nav(nav, config, files):
     lang = _lang(config)
     titles = {t.id: t.title.get(lang) for t in _topics(config)}
-    for item in _walk(nav.items):
-        if getattr(item, "is_section", False) and item.title and item.title.lower() == "notebooks":
-            item.title = NOTEBOOKS_SECTION.get(lang, item.title)
     for f in files:
         m = re.search(r"notebooks/([\w-]+)\.ipynb$", f.src_uri)
         if m and f.page is not None and titles.get(m.group(1)):
             f.page.title = titles[m.group(1)]
     return nav
 
-
-def _walk(items):
-    for item in items:
-        yield item
-        yield from _walk(getattr(item, "children", None) or [])
 
 
 def _topics(config):

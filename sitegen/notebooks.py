@@ -360,7 +360,7 @@ def fill_outputs(nb, results: dict, lang: str, figure_url, alt_of) -> nbformat.N
 
 # -- the rendered page ------------------------------------------------------------------------------------------
 LINK_TEXT = {
-    "uk": {"download": "Завантажити .ipynb", "colab": "Відкрити в Colab", "page": "Зошит із результатами",
+    "uk": {"download": "Завантажити .ipynb", "colab": "Відкрити в Colab", "page": "Переглянути з результатами",
            "label": "Зошит-супутник"},
     "en": {"download": "Download .ipynb", "colab": "Open in Colab", "page": "The notebook with outputs",
            "label": "Companion notebook"},

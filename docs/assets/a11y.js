@@ -4,8 +4,8 @@
 // (site.css), updated as it scrolls and when the window is resized. Runs after every page load.
 (function () {
   var LABELS = {
-    uk: {math: "Формула ширша за колонку: гортайте вбік", table: "Таблиця ширша за колонку: гортайте вбік",
-         code: "Код ширший за колонку: гортайте вбік", other: "Вміст ширший за колонку: гортайте вбік"},
+    uk: {math: "Формула ширша за поле тексту: гортайте вбік", table: "Таблиця ширша за поле тексту: гортайте вбік",
+         code: "Код ширший за поле тексту: гортайте вбік", other: "Вміст ширший за поле тексту: гортайте вбік"},
     en: {math: "Formula wider than the column: scroll sideways", table: "Table wider than the column: scroll sideways",
          code: "Code wider than the column: scroll sideways", other: "Content wider than the column: scroll sideways"}
   };

@@ -92,6 +92,7 @@ def compute() -> dict:
     # at x = −1, where the true gradients are at least 0.4 in size, every one it gives is below 1e-6.
     noise = backward_from_result6(HEALTHY)
     healthy = manual(HEALTHY)
+    assert all(v == 0 for v in noise.values()), noise  # the page says «рівно 0» / exactly 0 at x = −1
     assert all(abs(noise[k]) < 1e-6 for k in INPUTS) and all(abs(healthy["grad"][k]) > 0.4 for k in INPUTS), noise
     # Advice (the point came with the task): at x = −10 even the correct gradients are tiny, so eyeballing cannot
     # tell a right answer (≈1e-8) from this wrong one (noise ≈1e-8): check a backward pass at a non-saturated point too.

@@ -51,7 +51,7 @@ def tables(r: dict, lang: str) -> dict:
     L = LABELS[lang]
     return {"convergence": Table([L["col_k"], L["col_est"], L["col_err"]],
                                  [[k, e, err] for k, e, err in zip(r["ks"], r["estimates"], r["errors"])],
-                                 formats=["d", ".6f", ".2e"])}
+                                 formats=[",d", ".6f", ".2e"])}
 
 
 def figures(r: dict, lang: str, theme: str) -> dict:
