@@ -57,6 +57,7 @@ TEXT = {
         "figure": "Рисунок",
         "collapsed": "Допоміжний код ({files}) — потрібен, щоб зошит працював у Colab; натисніть, щоб показати",
         "setup_code": "функція run() і тека dl_basics/",
+        "tag": "допоміжна",
     },
     "en": {
         "subtitle": "Companion notebook to a page of the site “Deep learning basics: let's compute it again”.",
@@ -73,6 +74,7 @@ TEXT = {
                          "the site's snippets import, and the code the snippets of this topic share."),
         "collapsed": "Helper code ({files}), needed for the notebook to run in Colab; click to show",
         "setup_code": "run() and the folder dl_basics/",
+        "tag": "helper",
         "figure": "Figure",
     },
 }
@@ -250,7 +252,9 @@ def collapse_helpers(page_html: str, nb, lang: str) -> str:
         summary = html.escape(TEXT[lang]["collapsed"].format(files=", ".join(names)))
         page_html = (page_html[:first] + f'<details class="nb-helpers"><summary>{summary}</summary>' +
                      page_html[first:after] + "</details>" + page_html[after:])
-    return page_html
+    # mkdocs-jupyter shows each cell's tags: the helper tag in the page's language
+    return page_html.replace(f'<span class="cell-tag">{HELPER_TAG}</span>',
+                             f'<span class="cell-tag">{html.escape(TEXT[lang]["tag"])}</span>')
 
 
 def build_notebook(root: str | Path, topic: str, lang: str) -> nbformat.NotebookNode:
@@ -405,6 +409,7 @@ _JUPYTER_CSS = re.compile(r'<style[^>]*>\s*(?:@charset "UTF-8";)?\s*\.jupyter-wr
                           r'|<style[^>]*>\s*\.jp-Mermaid.*?</style>', re.S)
 _CODE_CELL = re.compile(r'<div class="highlight-ipynb hl-python"><pre>(.*?)</pre>', re.S)
 _PRE = re.compile(r"<pre>(?!<code>)")
+_IN_PROMPT = re.compile(r"(<div class=\"jp-InputPrompt[^\"]*\">)In\s*\[")
 
 
 @lru_cache(maxsize=32)  # pure; whole notebook pages, rebuilt unchanged on every `mkdocs serve` edit
@@ -424,6 +429,8 @@ def clean_html(page_html: str) -> str:
     '<p>x</p>'
     >>> clean_html('<h2 id="a">A<a class="anchor-link" href="#a">¶</a></h2>')
     '<h2 id="a">A<a class="headerlink" href="#a">¶</a></h2>'
+    >>> clean_html('<div class="jp-InputPrompt jp-InputArea-prompt">In [3]:</div>')
+    '<div class="jp-InputPrompt jp-InputArea-prompt">[3]:</div>'
     >>> clean_html('<div class="highlight-ipynb hl-python"><pre><span></span>x = 1\\n</pre></div><pre>out</pre>')
     '<div class="highlight"><pre><code><span></span>x = 1\\n</code></pre></div><pre tabindex="0">out</pre>'
     """
@@ -433,6 +440,8 @@ def clean_html(page_html: str) -> str:
     page_html = page_html.replace('<a class="anchor-link" href="#', '<a class="headerlink" href="#')
     page_html = _CLIPBOARD.sub("", page_html)
     page_html = _CODE_CELL.sub(r'<div class="highlight"><pre><code>\1</code></pre>', page_html)
+    # nbconvert's prompt «In [1]:» is English on every page: the number alone, «[1]:», reads in both languages
+    page_html = _IN_PROMPT.sub(r"\1[", page_html)
     return _PRE.sub('<pre tabindex="0">', page_html)
 
 

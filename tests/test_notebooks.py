@@ -212,7 +212,13 @@ def test_rendered_copies_are_not_executed_by_the_build(built_site):
     # (1, 2, … in order) and nothing else; a kernel would number every code cell it ran, the %%writefile cells first.
     for topic, lang in NOTEBOOKS:
         page = built_site.site / f"{_prefix(lang)}notebooks/{topic}/index.html"
-        prompts = re.findall(r'jp-InputPrompt[^>]*>In\s*\[([^\]]*)\]', page.read_text(encoding="utf-8"))
+        text = page.read_text(encoding="utf-8")
+        # the prompt is the number alone, «[1]:», in both languages (nbconvert's «In [1]:» is English)
+        assert not re.search(r'jp-InputPrompt[^>]*>In\b', text), page
+        # the helper cells' tag in the page's language
+        tags = set(re.findall(r'class="cell-tag">([^<]*)<', text))
+        assert tags == {"допоміжна" if lang == "uk" else "helper"}, (page, tags)
+        prompts = re.findall(r'jp-InputPrompt[^>]*>\[([^\]]*)\]:', text)
         nb = read(notebook_path(ROOT, topic, lang))
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert len(prompts) == len(code), (page, len(prompts), len(code))
