@@ -28,7 +28,7 @@ from snippets.backprop._graph import HEALTHY, HOMEWORK, INPUTS, VALUES, autograd
 LABELS = {
     "uk": {
         "title_homework": "Точка з домашнього завдання: x = {x}",
-        "title_healthy": "Та сама схема, x₀ = 1: x = {x}",
+        "title_healthy": "Той самий граф, x₀ = 1: x = {x}",
         "legend_fwd": "над ребром: значення прямого проходу",
         "legend_bwd": "під ребром, [курсивом у квадратних дужках]: градієнт ∂F/∂(значення)",
         "legend_fork": "• розгалуження: градієнти двох гілок додаються",
