@@ -53,6 +53,12 @@ def test_contested_terms_decided(base, rules, decided, rejected):
     assert rejected.startswith(found.text) and decided in found.message
 
 
+def test_inference_is_not_testing_unless_the_homework_is_quoted(rules):
+    [found] = rules.check("застосовує дропаут під час тестування", "t", 1)
+    assert found.text == "під час тестування" and "виведення" in found.message
+    assert rules.check("під час виведення (у завданні — «під час тестування»)", "t", 1) == []
+
+
 def test_glossary_sources_match_the_termbase(base):
     assert gl.check_sources(ROOT, base) == []
 
