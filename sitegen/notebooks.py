@@ -43,11 +43,11 @@ HEADINGS = {f"{t.id}/{name}": head for t in _topics.load() for name, head in t.n
 
 TEXT = {
     "uk": {
-        "subtitle": "Зошит-супутник до сторінки сайту «Основи глибокого навчання: порахуймо ще раз».",
+        "subtitle": "Зошит-супутник до сторінки «{page}».",
         "intro": ("Кожне число, таблицю й рисунок на сторінці обчислює код нижче. Виконайте клітинки згори донизу: "
                   f"перші записують файли в теку `{LIB}/` поруч із зошитом, далі кожен скрипт обчислює свої результати "
                   "й показує таблиці та рисунки. Потрібні лише пакети з `requirements.txt` (у Colab вони вже є). "
-                  "Змініть код у клітинці `%%writefile`, виконайте її і наступну — і побачите, що зміниться."),
+                  "Змініть код у клітинці з `%%writefile`, виконайте її і наступну — і побачите, що зміниться."),
         "setup": "Підготовка",
         "setup_text": ("Тека для файлів і функція `run()`, яка виконує скрипт так само, як це робить збирання сайту: "
                        "`compute()`, потім таблиці й рисунки мовою цього зошита."),
@@ -60,7 +60,7 @@ TEXT = {
         "tag": "допоміжна",
     },
     "en": {
-        "subtitle": "Companion notebook to a page of the site “Deep learning basics: let's compute it again”.",
+        "subtitle": "Companion notebook to the page “{page}”.",
         "intro": ("Every number, table and figure on the page is computed by the code below. Run the cells top to "
                   f"bottom: the first ones write files into the folder `{LIB}/` next to the notebook, then each "
                   "snippet computes its results and shows its tables and figures. Only the packages of "
@@ -257,6 +257,14 @@ def collapse_helpers(page_html: str, nb, lang: str) -> str:
                              f'<span class="cell-tag">{html.escape(TEXT[lang]["tag"])}</span>')
 
 
+def page_title(root: str | Path, topic: str, lang: str) -> str:
+    """The title (first heading, without its ``{ #id }``) of ``topic``'s page in ``lang``."""
+    for line in (Path(root) / "docs" / lang / TOPICS[topic]["page"]).read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return re.sub(r"\s*\{[^{}]*\}\s*$", "", line[2:]).strip()
+    raise ValueError(f"docs/{lang}/{TOPICS[topic]['page']}: no title (a line starting with '# ')")
+
+
 def build_notebook(root: str | Path, topic: str, lang: str) -> nbformat.NotebookNode:
     """The committed notebook of ``topic`` in ``lang`` (no outputs), from the snippets as they are now."""
     root = Path(root)
@@ -268,7 +276,8 @@ def build_notebook(root: str | Path, topic: str, lang: str) -> nbformat.Notebook
     helpers.sort(key=lambda r: (not r.startswith("sitegen/"), r))
     packages = sorted({posixpath.dirname(r) for r in needed if "/" in r} | {"sitegen", "snippets"})
     cells = [
-        _heading(f"# {TOPICS[topic]['title'][lang]}\n\n{t['subtitle']}\n\n{t['intro']}", topic),
+        _heading(f"# {TOPICS[topic]['title'][lang]}\n\n{t['subtitle'].format(page=page_title(root, topic, lang))}\n\n"
+                 f"{t['intro']}", topic),
         _heading(f"## {t['setup']}\n\n{t['setup_text']}", "setup"),
         nbformat.v4.new_code_cell(SETUP.format(lang=lang, lib=LIB, packages=packages).rstrip() + "\n",
                                   metadata={"tags": [HELPER_TAG]}),
