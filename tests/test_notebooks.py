@@ -35,9 +35,12 @@ def test_committed_notebooks_match_the_generator():
 
 
 def test_the_check_fails_when_a_snippet_changes(tmp_path):
-    # A copy of the project's snippets and sitegen with one line added to a snippet: the notebook no longer matches.
+    # A copy of the project's snippets and sitegen (and the page, whose title the notebook names) with one line added
+    # to a snippet: the notebook no longer matches.
     for d in ("snippets", "sitegen"):
         shutil.copytree(ROOT / d, tmp_path / d, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "docs" / "en").mkdir(parents=True)
+    shutil.copy(ROOT / "docs" / "en" / "dropout.md", tmp_path / "docs" / "en" / "dropout.md")
     name = run_names(read(notebook_path(ROOT, "dropout", "en")))[0]
     path = tmp_path / "snippets" / f"{name}.py"
     path.write_text(path.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
@@ -55,6 +58,11 @@ def test_every_snippet_of_a_topic_is_in_its_notebooks_and_the_languages_share_co
     # Same code cells except the language the notebook shows its tables and figures in.
     assert [s.replace('LANG = "uk"', 'LANG = "en"').replace("LANG = 'uk'", "LANG = 'en'") for s in code[0]] == code[1]
     assert heading_ids(uk) == heading_ids(en)
+    # The subtitle names the topic's page by its title, in the notebook's language.
+    for lang, nb in zip(LANGS, (uk, en)):
+        page = ROOT / "docs" / lang / TOPICS[topic]["page"]
+        title = page.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ").split(" { #")[0]
+        assert (f"«{title}»" if lang == "uk" else f"“{title}”") in nb.cells[0].source, (lang, title)
     for nb in (uk, en):
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "committed without outputs"
     # Markdown in the notebook's language: the Ukrainian one is mostly Cyrillic, the English one has none.
