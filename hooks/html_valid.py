@@ -31,6 +31,11 @@ _EMPTY_SCRIPT = re.compile(r'<script src="">\s*</script>\n?')
 # mkdocs-jupyter renders a list of CSS strings with Python's repr inside one <style> (content starts with "['").
 _LIST_STYLE = re.compile(r"[ \t]*<style>\s*\['.*?'\]\s*</style>\n?", re.S)
 _NOTEBOOK_LINKS = re.compile(r'<p class="notebook-links" aria-label="[^"]*">')
+# A figure directive inside a collapsed block (pymdownx.details): Python-Markdown treats HTML there as inline, so the
+# <figure> comes wrapped in <p> and md_in_html leaves its markdown="span" (the images inside are rendered all the
+# same). A <figure> may not sit in a <p>: unwrap it, and drop the attribute md_in_html left behind.
+_FIGURE_IN_P = re.compile(r'<p>(<figure class="snippet-figure")(?: markdown="span")?>(.*?</figure>)</p>', re.S)
+_FIGURE_MD = re.compile(r'(<figure class="snippet-figure") markdown="span">')
 
 # Firefox restores checkbox state on reload; Material's markup prevented that with autocomplete="off".
 RESET_TOGGLES = ('<script>addEventListener("pageshow",function(){'
@@ -55,6 +60,8 @@ def fix(output: str) -> str:
     '<style>pre { x: 1 }</style>'
     >>> fix('<p class="notebook-links" aria-label="Notebook"><strong>Notebook:</strong>')
     '<p class="notebook-links"><strong>Notebook:</strong>'
+    >>> fix('<p><figure class="snippet-figure" markdown="span">\\n  <a href="f.svg">i</a>\\n</figure></p>')
+    '<figure class="snippet-figure">\\n  <a href="f.svg">i</a>\\n</figure>'
     """
     output, n = _AUTOCOMPLETE.subn(r"\1", output)
     if n:
@@ -63,6 +70,8 @@ def fix(output: str) -> str:
     output = _EMPTY_TABINDEX.sub(r"\1", output)
     output = _EMPTY_SCRIPT.sub("", output)
     output = _LIST_STYLE.sub("", output)
+    output = _FIGURE_IN_P.sub(r"\1>\2", output)
+    output = _FIGURE_MD.sub(r"\1>", output)
     return _NOTEBOOK_LINKS.sub('<p class="notebook-links">', output)
 
 

@@ -8,6 +8,11 @@
 from __future__ import annotations
 
 MEASURE_JS = """async () => {
+  // Everything laid out: hooks/layout_cost.py lets the browser skip off-screen sections (content-visibility), which
+  // saves the reader time but would leave estimated boxes for widths and for axe's colour checks.
+  const full = document.createElement('style');
+  full.textContent = '* { content-visibility: visible !important; }';
+  document.head.append(full);
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   await document.fonts.ready;
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));

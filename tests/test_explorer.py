@@ -35,7 +35,9 @@ SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 READ_JS = """root => [...root.querySelectorAll('[data-key]')].map(e => ({
   key: e.dataset.key, value: e.dataset.value, text: e.textContent,
   italic: getComputedStyle(e).fontStyle === 'italic',
-  y: e.getBoundingClientRect().top, cx: (r => r.left + r.width / 2)(e.getBoundingClientRect()), svg: e.namespaceURI === 'http://www.w3.org/2000/svg'}))"""
+  y: e.getBoundingClientRect().top, cx: (r => r.left + r.width / 2)(e.getBoundingClientRect()),
+  left: e.getBoundingClientRect().left, anchor: e.getAttribute('text-anchor'),
+  svg: e.namespaceURI === 'http://www.w3.org/2000/svg'}))"""
 
 
 def torch_expected(point: dict) -> dict[str, float]:
@@ -162,8 +164,9 @@ def test_forward_and_gradient_told_apart_without_colour(explorer):
     assert all(it["key"].startswith("fwd.") and not it["italic"] and not it["text"].startswith("[") for it in fwd)
     assert all(it["key"].startswith("grad.") and it["italic"] and it["text"].startswith("[") and it["text"].endswith("]")
                for it in grad)
-    for f, g in zip(fwd, grad):  # on the same edge (same centre), the gradient below the forward value
-        assert g["cx"] == pytest.approx(f["cx"], abs=2) and g["y"] > f["y"], (f, g)
+    for f, g in zip(fwd, grad):  # on the same edge (same centre, or same start on an input's edge), gradient below
+        at = "left" if f["anchor"] == "start" else "cx"
+        assert g["anchor"] == f["anchor"] and g[at] == pytest.approx(f[at], abs=2) and g["y"] > f["y"], (f, g)
 
 
 def test_keyboard_moves_x_through_saturation_and_is_announced(explorer):

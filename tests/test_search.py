@@ -41,7 +41,7 @@ EN_FORMS = [
     ("normalizations", "en/batchnorm/"),
     ("variances", "en/batchnorm/"),
     ("shifting", "en/batchnorm/"),
-    ("dropping", "en/dropout/"),
+    ("dropouts", "en/dropout/"),
     ("neurons", "en/dropout/"),
     ("probabilities", "en/dropout/"),
     ("averaging", "en/dropout/"),

@@ -181,10 +181,14 @@
       var pts = path.concat([tip]).map(function (q) { return px(q).join(","); }).join(" ");
       el("polyline", { points: pts, "class": "bp-edge", "marker-end": dst === "fork" ? "" : "url(#bp-arrow-" + S.id + ")" }, svg);
       var mid = px([(from[0] + to[0]) / 2, from[1]]);
-      labels.push(el("text", { x: mid[0], y: Number(mid[1]) - 6, "class": "bp-fwd", "data-key": "fwd." + e[2],
-        "text-anchor": "middle" }, svg));
-      labels.push(el("text", { x: mid[0], y: Number(mid[1]) + 20, "class": "bp-grad", "data-key": "grad." + e[3],
-        "text-anchor": "middle" }, svg));
+      // An input's edge starts right after its name: its labels start there too and grow towards the node, so a
+      // long gradient (ten digits and a power of ten) never runs back over the name.
+      var input = /^[wx][01]$/.test(src), anchor = input ? "start" : "middle";
+      var lx = input ? Number(px(from)[0]) + 4 : mid[0];
+      labels.push(el("text", { x: lx, y: Number(mid[1]) - 6, "class": "bp-fwd", "data-key": "fwd." + e[2],
+        "text-anchor": anchor }, svg));
+      labels.push(el("text", { x: lx, y: Number(mid[1]) + 20, "class": "bp-grad", "data-key": "grad." + e[3],
+        "text-anchor": anchor }, svg));
     });
     Object.keys(NODE_TEXT).forEach(function (name) {
       var c = px(POS[name]);
@@ -248,7 +252,8 @@
       line: el("line", { y1: lo[1], y2: hi[1], "class": "bp-mark-line" }, g),
       tanh: el("circle", { r: 4.5, "class": "bp-mark-tanh" }, g),
       deriv: el("rect", { width: 8, height: 8, "class": "bp-mark-deriv" }, g),
-      label: el("text", { y: hi[1] + 30, "class": "bp-small bp-mark-label", "text-anchor": "middle" }, g)
+      // Below the tick labels (y + 16) with room for a wide font's ascent and descent: never on top of them.
+      label: el("text", { y: hi[1] + 36, "class": "bp-small bp-mark-label", "text-anchor": "middle" }, g)
     };
   }
 
@@ -309,7 +314,7 @@
     var labels = drawGraph(svg, S);
 
     var side = html("div", { "class": "bp-explorer__plot" }, root);
-    var plot = el("svg", { viewBox: "0 0 " + PW + " " + (PH + 36), role: "img", "aria-label": S.t.plotTitle,
+    var plot = el("svg", { viewBox: "0 0 " + PW + " " + (PH + 42), role: "img", "aria-label": S.t.plotTitle,
       "class": "bp-plot-svg" }, side);
     var mark = drawPlot(plot, S);
     var readout = html("p", { "class": "bp-explorer__readout" }, side);
