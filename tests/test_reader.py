@@ -267,7 +267,13 @@ def test_explorer_status_line_is_visually_hidden_and_layout_fits(tab, server):
         ys = [tab.locator(p).bounding_box()["y"] for p in (".bp-explorer__inputs", ".bp-explorer__plot",
                                                             ".bp-explorer__graph")]
         assert ys == sorted(ys)
-        assert tab.locator(".bp-explorer__hint").is_visible()
+    # The graph fits its column (nothing to scroll sideways) and its smallest text, as drawn, is legible.
+    graph = tab.evaluate("""() => { const g = document.querySelector('.bp-explorer__graph'),
+        svg = g.querySelector('svg'), k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * k);
+        return {overflow: g.scrollWidth - g.clientWidth, smallest: Math.min(...sizes)}; }""")
+    assert graph["overflow"] <= 0, graph
+    assert graph["smallest"] >= 11, graph
 
 
 OVERLAP_JS = """(points) => {

@@ -39,7 +39,6 @@
       healthy: "Без насичення: |x| \u2264 3, tanh\u2032(x) = {g}.",
       invalid: "Не число: «{text}» у полі {name}. Пишіть, наприклад, 0,5 або \u22122; граф показує останні допустимі значення.",
       overflow: "exp(2x) переповнює float64 (|x| \u2273 355): у такій формі F і градієнти не обчислити; tanh(x) тут дорівнює \u00b11.",
-      scrollHint: "Граф ширший за екран: гортайте його вбік.",
       announce: "x = {x}, F = {F}; \u2202F/\u2202w\u2080 = {w0}, \u2202F/\u2202x\u2080 = {x0}, \u2202F/\u2202w\u2081 = {w1}, \u2202F/\u2202x\u2081 = {x1}."
     },
     en: {
@@ -60,7 +59,6 @@
       healthy: "Not saturated: |x| \u2264 3, tanh\u2032(x) = {g}.",
       invalid: "Not a number: \u201c{text}\u201d in the field {name}. Type e.g. 0.5 or \u22122; the graph keeps the last valid values.",
       overflow: "exp(2x) overflows float64 (|x| \u2273 355): written this way F and the gradients cannot be computed; tanh(x) is \u00b11 here.",
-      scrollHint: "The graph is wider than the screen: scroll it sideways.",
       announce: "x = {x}, F = {F}; \u2202F/\u2202w\u2080 = {w0}, \u2202F/\u2202x\u2080 = {x0}, \u2202F/\u2202w\u2081 = {w1}, \u2202F/\u2202x\u2081 = {x1}."
     }
   };
@@ -140,47 +138,52 @@
     return node;
   }
 
-  /* ---- layout of the graph (the same as the static figure of snippets/backprop/graph.py) ---------------------- */
-  var POS = { w0: [0.0, 5.6], x0: [0.0, 4.4], w1: [0.0, 1.6], x1: [0.0, 0.4], a: [2.9, 5.0], b: [2.9, 1.0],
-    x: [5.6, 3.0], c: [8.45, 3.0], u: [11.3, 3.0], fork: [14.1, 3.0], n: [17.0, 5.0], d: [17.0, 1.0],
-    F: [19.9, 3.0], out: [22.7, 3.0] };
+  /* ---- layout of the graph: the static figure's graph (snippets/backprop/graph.py) cut into three rows -------
+   * Row 1: the inputs, the two products and their sum x; row 2: 2x and exp; row 3: the fork, numerator and
+   * denominator, F. An edge that ends a row runs back along the gap under it to the start of the next row, and its
+   * labels sit on that gap. Drawn at its natural size (1 unit = 52 px of the viewBox, 437 px wide), the graph keeps
+   * its text at 11 CSS px or more in a phone's column and beside the inputs on a laptop: nothing scrolls sideways.
+   * Coordinates: [u, v], u to the right, v downwards. */
+  var POS = { w0: [0.0, 0.55], x0: [0.0, 1.75], w1: [0.0, 3.95], x1: [0.0, 5.15], a: [2.9, 1.15], b: [2.9, 4.55],
+    x: [5.6, 2.85], c: [0.9, 7.35], u: [4.0, 7.35], fork: [-0.3, 9.75], n: [2.4, 9.75], d: [2.4, 12.15],
+    F: [5.0, 10.95], out: [7.0, 10.95] };
+  var GAP1 = 6.15, GAP2 = 8.55, LEFT = -0.5, RIGHT = 6.9;
   var RADIUS = 0.38;
   var NODE_TEXT = { a: "\u00b7", b: "\u00b7", x: "+", c: "\u00d72", u: "exp", n: "\u22121", d: "+1", F: "\u00f7" };
-  // [from, to, forward value carried, gradient shown, bend point or null]
-  var EDGES = [["w0", "a", "w0", "w0", [2.1, 5.6]], ["x0", "a", "x0", "x0", [2.1, 4.4]],
-    ["w1", "b", "w1", "w1", [2.1, 1.6]], ["x1", "b", "x1", "x1", [2.1, 0.4]],
-    ["a", "x", "a", "a", [5.6, 5.0]], ["b", "x", "b", "b", [5.6, 1.0]], ["x", "c", "x", "x", null],
-    ["c", "u", "c", "c", null], ["u", "fork", "u", "u", null], ["fork", "n", "u", "u_via_n", [14.1, 5.0]],
-    ["fork", "d", "u", "u_via_d", [14.1, 1.0]], ["n", "F", "n", "n", [19.9, 5.0]],
-    ["d", "F", "d", "d", [19.9, 1.0]], ["F", "out", "F", "F", null]];
-  var SCALE = 52, X0 = -0.8, X1 = 23.3, Y1 = 6.5;
-  function px(p) { return [((p[0] - X0) * SCALE).toFixed(1), ((Y1 - p[1]) * SCALE).toFixed(1)]; }
+  // [from, to, forward value carried, gradient shown, points between the two ends, index of the segment labelled]
+  var EDGES = [["w0", "a", "w0", "w0", [[2.1, 0.55]], 0], ["x0", "a", "x0", "x0", [[2.1, 1.75]], 0],
+    ["w1", "b", "w1", "w1", [[2.1, 3.95]], 0], ["x1", "b", "x1", "x1", [[2.1, 5.15]], 0],
+    ["a", "x", "a", "a", [[5.6, 1.15]], 0], ["b", "x", "b", "b", [[5.6, 4.55]], 0],
+    ["x", "c", "x", "x", [[RIGHT, 2.85], [RIGHT, GAP1], [LEFT, GAP1], [LEFT, 7.35]], 2],
+    ["c", "u", "c", "c", [], 0],
+    ["u", "fork", "u", "u", [[RIGHT, 7.35], [RIGHT, GAP2], [-0.3, GAP2]], 2],
+    ["fork", "n", "u", "u_via_n", [], 0], ["fork", "d", "u", "u_via_d", [[-0.3, 12.15]], 1],
+    ["n", "F", "n", "n", [[5.0, 9.75]], 0], ["d", "F", "d", "d", [[5.0, 12.15]], 0], ["F", "out", "F", "F", [], 0]];
+  var SCALE = 52, X0 = -0.8, X1 = 7.6, Y1 = 12.85;
+  function px(p) { return [((p[0] - X0) * SCALE).toFixed(1), (p[1] * SCALE).toFixed(1)]; }
 
-  function start(name) {
+  function start(name, toward) { // where an edge leaves a node: its circle's rim, or just after an input's name
     var p = POS[name];
-    if (NODE_TEXT[name]) return [p[0] + RADIUS, p[1]];
     if (SUB[name]) return [p[0] + 0.3, p[1]];
-    return p;
+    if (!NODE_TEXT[name]) return p;
+    return rim(p, toward);
   }
 
-  function end(name, from) {
-    var p = POS[name];
-    if (!NODE_TEXT[name]) return p;
-    var dx = from[0] - p[0], dy = from[1] - p[1], r = RADIUS / Math.hypot(dx, dy);
+  function rim(p, toward) {
+    var dx = toward[0] - p[0], dy = toward[1] - p[1], r = RADIUS / Math.hypot(dx, dy);
     return [p[0] + r * dx, p[1] + r * dy];
   }
 
   function drawGraph(svg, S) {
     var labels = [];
     EDGES.forEach(function (e) {
-      var src = e[0], dst = e[1], s = start(src), path, from, to;
-      if (src === "fork") { path = [s, e[4]]; from = e[4]; to = end(dst, e[4]); }
-      else if (e[4]) { path = [s, e[4]]; from = s; to = e[4]; }
-      else { path = [s]; from = s; to = end(dst, s); }
-      var tip = end(dst, path[path.length - 1]);
-      var pts = path.concat([tip]).map(function (q) { return px(q).join(","); }).join(" ");
+      var src = e[0], dst = e[1], via = e[4];
+      var first = via.length ? via[0] : POS[dst], last = via.length ? via[via.length - 1] : POS[src];
+      var tip = NODE_TEXT[dst] ? rim(POS[dst], last) : POS[dst];
+      var path = [start(src, first)].concat(via, [tip]);
+      var pts = path.map(function (q) { return px(q).join(","); }).join(" ");
       el("polyline", { points: pts, "class": "bp-edge", "marker-end": dst === "fork" ? "" : "url(#bp-arrow-" + S.id + ")" }, svg);
-      var mid = px([(from[0] + to[0]) / 2, from[1]]);
+      var from = path[e[5]], to = path[e[5] + 1], mid = px([(from[0] + to[0]) / 2, from[1]]);
       // An input's edge starts right after its name: its labels start there too and grow towards the node, so a
       // long gradient (ten digits and a power of ten) never runs back over the name.
       var input = /^[wx][01]$/.test(src), anchor = input ? "start" : "middle";
@@ -204,11 +207,14 @@
     el("circle", { cx: f[0], cy: f[1], r: 4, "class": "bp-fork" }, svg);
     var o = px(POS.out);
     el("text", { x: Number(o[0]) + 5, y: o[1], "class": "bp-var", "dominant-baseline": "central" }, svg, "F");
-    var l1 = px([-0.7, -0.85]), l2 = px([-0.7, -1.4]), l3 = px([12.0, -0.85]);
-    el("text", { x: l1[0], y: l1[1], "class": "bp-fwd bp-legend" }, svg, S.t.legendFwd);
-    el("text", { x: l2[0], y: l2[1], "class": "bp-grad bp-legend" }, svg, S.t.legendGrad);
-    el("text", { x: l3[0], y: l3[1], "class": "bp-legend bp-plain" }, svg, S.t.legendFork);
     return labels;
+  }
+
+  function legend(parent, S) { // under the graph, as text that wraps with the column
+    var list = html("ul", { "class": "bp-explorer__legend" }, parent);
+    html("li", { "class": "bp-fwd-html" }, list, S.t.legendFwd);
+    html("li", { "class": "bp-grad-html" }, list, S.t.legendGrad);
+    html("li", {}, list, S.t.legendFork);
   }
 
   /* ---- tanh and tanh' with the current x marked ---------------------------------------------------------- */
@@ -303,15 +309,15 @@
     var error = html("p", { "class": "bp-explorer__error", id: "bp-" + index + "-error", hidden: "" }, form);
     var reset = html("button", { type: "button", "class": "bp-explorer__reset" }, form, S.t.reset);
 
-    html("p", { "class": "bp-explorer__hint", "aria-hidden": "true" }, root, S.t.scrollHint);
-    var figure = html("div", { "class": "bp-explorer__graph", tabindex: "0" }, root);
-    var svg = el("svg", { viewBox: "0 0 " + ((X1 - X0) * SCALE) + " " + ((6.5 + 1.7) * SCALE),
+    var figure = html("div", { "class": "bp-explorer__graph" }, root);
+    var svg = el("svg", { viewBox: "0 0 " + ((X1 - X0) * SCALE).toFixed(1) + " " + (Y1 * SCALE).toFixed(1),
       role: "group", "aria-label": S.t.title, "class": "bp-graph-svg" }, figure);
     var defs = el("defs", {}, svg);
     var marker = el("marker", { id: "bp-arrow-" + S.id, viewBox: "0 0 10 10", refX: "10", refY: "5",
       markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" }, defs);
     el("path", { d: "M 0 0 L 10 5 L 0 10 z", "class": "bp-arrowhead" }, marker);
     var labels = drawGraph(svg, S);
+    legend(figure, S);
 
     var side = html("div", { "class": "bp-explorer__plot" }, root);
     var plot = el("svg", { viewBox: "0 0 " + PW + " " + (PH + 42), role: "img", "aria-label": S.t.plotTitle,
