@@ -34,6 +34,11 @@ RUNNER_FILES = ("sitegen/runner.py", "sitegen/worker.py", "sitegen/snippet.py", 
 _PRELOAD = ["numpy", "torch", "matplotlib", "matplotlib.pyplot"]
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+# torch's CPU wheel does its BLAS and LAPACK (matmul, lstsq, svd) in Intel MKL, which picks a code path by the CPU
+# and by the memory alignment of each array: the last bit of a least-squares fit changed from one run to the next
+# (conv/equiv's fit_relu, 0.8924693407899369 vs 0.892469340789937). MKL's Conditional Numerical Reproducibility
+# mode COMPATIBLE takes one path everywhere, so a result no longer depends on alignment or on the machine.
+NUMERIC_ENV = {"MKL_CBWR": "COMPATIBLE"}
 _ctx = None
 
 
@@ -64,6 +69,7 @@ def _context():
         # last digits of a result would depend on the machine (README "Reproducible").
         for var in THREAD_VARS:
             os.environ[var] = "1"
+        os.environ.update(NUMERIC_ENV)
         _ctx = multiprocessing.get_context("forkserver")
         _ctx.set_forkserver_preload(_PRELOAD)
     return _ctx
@@ -76,6 +82,7 @@ def environment_key() -> dict[str, str]:
             env[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             env[dist] = "absent"
+    env["numerics"] = ",".join(f"{k}={v}" for k, v in sorted(NUMERIC_ENV.items()))  # results made before differ
     env["installed"] = installed_hash()  # every installed distribution's version (sitegen/environment.py)
     return env
 

@@ -117,7 +117,7 @@ if __name__ == "__main__":  # pragma: no cover - a tool for authors
         for p in site_pages(site):
             if "notebooks/" in p.rel:
                 continue
-            tab.goto(server.url(p.rel), wait_until="networkidle")
+            tab.goto(server.url(p.rel), wait_until="load")  # MEASURE_JS awaits the fonts
             m = tab.evaluate(MEASURE_JS)
             if os.environ.get("LAYOUT_FINGERPRINT"):
                 print(p.rel or "/", width, m["height"], json.dumps(m["widths"]))

@@ -120,7 +120,8 @@ def layout_pages(built_site):
 
 @pytest.fixture(scope="session")
 def layouts(chromium, built_site, layout_pages):
-    """{(width, scheme, rel): measurements} for every page; axe at each width (all rules light, colours dark)."""
+    """{(width, scheme, rel): measurements} for every page but the notebooks; axe at each width (all rules light,
+    colours dark). tests/test_browser.py runs axe on the notebook pages and the 404 page only."""
     from test_browser import SCREENSHOTS, TOPICS
 
     axe_src = AXE.read_text(encoding="utf-8")
@@ -132,12 +133,12 @@ def layouts(chromium, built_site, layout_pages):
                 context = chromium.new_context(color_scheme=scheme, viewport=viewport)
                 tab = context.new_page()
                 for page in layout_pages:
-                    tab.goto(server.url(page.rel), wait_until="networkidle")
+                    tab.goto(server.url(page.rel), wait_until="load")  # MEASURE_JS awaits the fonts
                     m = tab.evaluate(MEASURE_JS)
                     if scheme == "light" and m["mathCount"]:
                         m["fonts"] = sorted(platform_fonts(tab))
                     tab.add_script_tag(content=axe_src)
-                    m["axe"] = tab.evaluate(AXE_JS, None if scheme == "light" else ["color-contrast"])
+                    m["axe"] = tab.evaluate(AXE_JS, None if scheme == "light" else ["color-contrast", "link-in-text-block"])
                     if page.topic in TOPICS:
                         tab.evaluate("window.scrollTo(0, 0)")
                         tab.screenshot(path=str(SCREENSHOTS / f"{page.lang}-{page.topic}-{width}-{scheme}.png"))
