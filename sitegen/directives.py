@@ -237,7 +237,7 @@ def _value(d: Directive, r: dict, ctx: Context, where: str) -> str:
 def _output(d: Directive, r: dict, ctx: Context, where: str) -> str:
     name = d.output or "stdout"
     if name == "stdout":
-        text = r["stdout"]
+        text = r["stdout"][ctx.lang]  # what the snippet printed for this page's language (its report(values, lang))
     elif name == "exception":
         if not r["exception"]:
             raise DirectiveError(f"{where}: {d.snippet} raised no declared exception")
@@ -298,7 +298,7 @@ def expand(markdown: str, ctx: Context) -> str:
 
     An indented block directive keeps its indentation on every line of what it becomes:
 
-    >>> ctx = Context("en", "en/p.md", "docs/en/p.md", {"t/s": {"stdout": "a\\nb", "exception": None}}, None)
+    >>> ctx = Context("en", "en/p.md", "docs/en/p.md", {"t/s": {"stdout": {"en": "a\\nb", "uk": "а\\nб"}, "exception": None}}, None)
     >>> print(expand('??? example "Out"\\n    <!-- output t/s:stdout -->\\n', ctx))
     ??? example "Out"
     <BLANKLINE>

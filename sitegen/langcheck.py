@@ -149,6 +149,36 @@ def _mask_glosses(text: str) -> str:
     return _GLOSS.sub(lambda m: m.group(0) if CYR.search(m.group(1)) else " " * len(m.group(0)), text)
 
 
+# -- printed output: words a Ukrainian reader sees in what a program printed -------------------------------------
+_CODE_CHARS = re.compile(r"[()\[\]{}._=/<>0-9'\"]")
+CODE_WORDS = frozenset({"tensor", "None", "True", "False", "nan", "inf", "NaN"})  # Python's and PyTorch's own
+
+
+def english_words(printed: str) -> list[str]:
+    """The English words of a program's printed output: Latin words that are not code.
+
+    A whitespace-separated token holding code characters (brackets, dots, underscores, ``=``, digits, quotes) is code:
+    ``nn.Dropout(0.7).eval():``, ``tensor([1.,``, ``dF/dw0``, ``float64``; so are single letters (``x = −10``),
+    Python's own names (``None``, ``tensor``) and abbreviations (``LoG``, ``ReLU``: two capitals or more). What is left
+    with two or more Latin letters, once the punctuation around it is stripped, is a word.
+
+    >>> english_words("nn.Dropout(0.7).train(), на вході 10 одиниць:\\ntensor([3.3333, 0.0000])")
+    []
+    >>> english_words("x = −10 (домашнє завдання), float64: найкращий h = 1,0×10⁻³; dF/dw0 = −1,6×10⁻⁸, None")
+    []
+    >>> english_words("sum of the first 12 odd numbers: 144\\njacobian rank 25 (model: 3) лапласіан (LoG)")
+    ['sum', 'of', 'the', 'first', 'odd', 'numbers', 'jacobian', 'rank', 'model']
+    """
+    found = []
+    for token in printed.split():
+        word = token.strip(",;:!?«»“”—–-()")
+        if _CODE_CHARS.search(word) or word in CODE_WORDS or sum(c.isupper() for c in word) >= 2:
+            continue
+        if re.fullmatch(r"[A-Za-z]{2,}", word):
+            found.append(word)
+    return found
+
+
 # -- Markdown: the prose of a page, line by line -------------------------------------------------------------------
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _MATH_INLINE = re.compile(r"(?<![\\$])\$(?!\$)(?:\\.|[^$\\])+?\$")

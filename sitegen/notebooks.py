@@ -2,8 +2,8 @@
 
 A notebook is self-contained: its cells write the snippets (unchanged), their helpers and the two small ``sitegen``
 modules they import (``snippet``, ``numfmt``) into a folder ``dl_basics/`` next to it with ``%%writefile``, then run
-each snippet the way the build does (``compute()``, then its tables and figures in the notebook's language). So it
-runs anywhere ``requirements.txt`` is installed (Jupyter, Colab), and a reader sees and may edit every line.
+each snippet the way the build does (``compute()``, then its ``report()``, tables and figures in the notebook's
+language). So it runs anywhere ``requirements.txt`` is installed (Jupyter, Colab), and a reader sees and may edit every line.
 
 The committed notebooks (``notebooks/<lang>/<topic>.ipynb``) carry no outputs. The site renders a copy whose outputs
 are filled from the build's snippet results (:func:`fill_outputs`), so nothing is executed for the notebooks.
@@ -50,7 +50,7 @@ TEXT = {
                   "Змініть код у клітинці з `%%writefile`, виконайте її і наступну — і побачите, що зміниться."),
         "setup": "Підготовка",
         "setup_text": ("Тека для файлів і функція `run()`, яка виконує скрипт так само, як це робить збирання сайту: "
-                       "`compute()`, потім таблиці й рисунки мовою цього зошита."),
+                       "`compute()`, потім `report()` (що скрипт друкує), таблиці й рисунки мовою цього зошита."),
         "helpers": "Допоміжні модулі",
         "helpers_text": ("Форматування чисел (десяткова кома, знак мінус U+2212), таблиці й кольори — ті самі модулі, "
                          "які імпортують скрипти сайту, а також спільний код скриптів цієї теми."),
@@ -68,7 +68,7 @@ TEXT = {
                   "the next one, and see what changes."),
         "setup": "Setup",
         "setup_text": ("The folder for the files and `run()`, which runs a snippet the way the site's build does: "
-                       "`compute()`, then its tables and figures in this notebook's language."),
+                       "`compute()`, then its `report()`, tables and figures in this notebook's language."),
         "helpers": "Helpers",
         "helpers_text": ("Number formatting (decimal separator, U+2212 minus), tables and colours: the same modules "
                          "the site's snippets import, and the code the snippets of this topic share."),
@@ -121,6 +121,8 @@ def run(name):
 
     module = importlib.import_module("snippets." + name.replace("/", "."))
     results = module.compute()
+    if hasattr(module, "report"):  # what the snippet prints for a reader, in this notebook's language
+        module.report(results, LANG)
     sys.stdout.flush()
     if hasattr(module, "tables"):
         for table in module.tables(results, LANG).values():
@@ -343,8 +345,8 @@ def fill_outputs(nb, results: dict, lang: str, figure_url, alt_of) -> nbformat.N
         name = cell.metadata[META]["run"]
         r = results[name]
         outputs = []
-        if r["stdout"]:
-            outputs.append(nbformat.v4.new_output("stream", name="stdout", text=r["stdout"]))
+        if r["stdout"][lang]:
+            outputs.append(nbformat.v4.new_output("stream", name="stdout", text=r["stdout"][lang]))
         if r.get("exception"):
             outputs.append(nbformat.v4.new_output("stream", name="stderr", text=r["exception"] + "\n"))
         for table in r["tables"].get(lang, {}).values():

@@ -2,7 +2,7 @@
 
     python -m sitegen.preview backprop/graph [outdir]
 
-Writes ``<outdir>/<name>/<figure>.<lang>.<theme>.svg``, ``<table>.<lang>.md``, ``values.json`` and ``stdout.txt``.
+Writes ``<outdir>/<name>/<figure>.<lang>.<theme>.svg``, ``<table>.<lang>.md``, ``values.json`` and ``stdout.<lang>.txt``.
 Uses (and fills) the build's cache, so a second call is instant.
 """
 
@@ -39,7 +39,8 @@ def main(argv: list[str]) -> int:
         for tab, table in tables.items():
             (outdir / f"{tab}.{lang}.md").write_text(table.to_markdown(lang) + "\n", encoding="utf-8")
     (outdir / "values.json").write_text(json.dumps(r["values"], indent=1, ensure_ascii=False, default=repr))
-    (outdir / "stdout.txt").write_text(r["stdout"] + (r["exception"] or ""))
+    for lang, text in r["stdout"].items():
+        (outdir / f"stdout.{lang}.txt").write_text(text + (r["exception"] or ""))
     print(stats.line())
     print(f"written to {outdir}")
     return 0

@@ -150,7 +150,9 @@ def _run(root: Path, name: str, langs: list[str], themes: list[str]) -> dict:
     module_name = "snippets." + name.replace("/", ".")
     source = path.read_text(encoding="utf-8")
     out = io.StringIO()
-    result: dict = {"values": {}, "stdout": "", "exception": None, "figures": {}, "tables": {}}
+    # stdout: language -> what the reader sees printed on that language's page and notebook (a script prints once,
+    # the same text for every language; a module prints its compute() lines, then report(values, lang)'s).
+    result: dict = {"values": {}, "stdout": {}, "exception": None, "figures": {}, "tables": {}}
     is_module = "\ndef compute(" in "\n" + source
     if is_module:
         with contextlib.redirect_stdout(out):
@@ -161,7 +163,14 @@ def _run(root: Path, name: str, langs: list[str], themes: list[str]) -> dict:
         result["values"] = values
         tables_fn = getattr(module, "tables", None)
         figures_fn = getattr(module, "figures", None)
+        report_fn = getattr(module, "report", None)
         for lang in langs:
+            # What compute() printed (no words: the same in every language), then what report() prints in `lang`.
+            printed = io.StringIO()
+            if report_fn:
+                with contextlib.redirect_stdout(printed):
+                    report_fn(values, lang)
+            result["stdout"][lang] = out.getvalue() + printed.getvalue()
             if tables_fn:
                 result["tables"][lang] = dict(tables_fn(values, lang))
             for theme in themes:
@@ -186,7 +195,7 @@ def _run(root: Path, name: str, langs: list[str], themes: list[str]) -> dict:
                     raise AssertionError(
                         f"{name}: declared EXPECT_EXCEPTION = {namespace['EXPECT_EXCEPTION']!r} but nothing was raised"
                     )
-    result["stdout"] = out.getvalue()
+        result["stdout"] = {lang: out.getvalue() for lang in langs}
     deps = _project_deps(root)
     deps[path.relative_to(root).as_posix()] = file_digest(path)
     result["deps"] = deps

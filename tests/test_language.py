@@ -199,3 +199,51 @@ def test_interface_strings_in_the_page_language(built_site):
     assert NOTEBOOKS_SECTION["uk"] in uk and NOTEBOOKS_SECTION["en"] in en and NOTEBOOKS_SECTION["uk"] not in en
     assert "&amp;#x27;" not in en_page  # the source title is escaped once ("The homework's code")
     assert 'class="gloss"' in uk_page and 'class="gloss"' in en_page
+
+
+# -- printed output on the Ukrainian pages -----------------------------------------------------------------------------
+QUOTED_OUTPUT = {"backprop/homework_code": "the homework's code, run as handed in: its output is quoted as printed"}
+# A code block without a title: printed output (a `text` block has no highlighted tokens; a listing has its title)
+_PAGE_OUTPUT = re.compile(r'<div class="highlight"><pre><span></span><code>(.*?)</code></pre>', re.S)
+_NOTEBOOK_STDOUT = re.compile(r'data-mime-type="text/plain"[^>]*>\s*<pre[^>]*>(.*?)</pre>', re.S)
+
+
+def test_english_words_in_printed_output_are_found():
+    assert langcheck.english_words("checks passed: the closed form and torch.tanh agree") == \
+        ["checks", "passed", "the", "closed", "form", "and", "agree"]
+    assert langcheck.english_words("BatchNorm2d.train(): (1, 3, 4, 4) → (1, 3, 4, 4)") == []
+    assert langcheck.english_words("ранг: випадкове 7, лапласіан гаусіана (LoG) 2") == []
+
+
+def test_printed_output_on_ukrainian_pages_and_notebooks_is_ukrainian(built_site):
+    """Every printed output a Ukrainian page or notebook page shows (what a snippet printed: `output` directives, the
+    notebooks' stdout) holds no English word outside code; quoted output (the homework's verbatim code, PyTorch's
+    own error messages) is exempt, line by line."""
+    from sitegen.runner import Runner
+
+    runner = Runner(ROOT)
+    results, _ = runner.ensure(runner.available())
+    quoted = {line.strip() for name in QUOTED_OUTPUT for line in results[name]["stdout"]["uk"].splitlines()}
+    quoted |= {line.strip() for r in results.values() if r["exception"] for line in r["exception"].splitlines()}
+    site = built_site.site
+    checked, bad = [], []
+    for page in sorted(site.rglob("index.html")):
+        rel = page.relative_to(site).as_posix()
+        if rel.startswith(("en/", "assets/")):
+            continue
+        text = page.read_text(encoding="utf-8")
+        blocks = _PAGE_OUTPUT.findall(text) + (_NOTEBOOK_STDOUT.findall(text) if rel.startswith("notebooks/") else [])
+        for block in blocks:
+            if '<span class="' in block:  # highlighted tokens: a code listing, not output
+                continue
+            printed = html.unescape(re.sub(r"<[^>]+>", "", block))
+            checked.append((rel, printed))
+            for line in printed.splitlines():
+                words = langcheck.english_words(line) if line.strip() not in quoted else []
+                if words:
+                    bad.append(f"{rel}: {line.strip()!r}: {', '.join(words)}")
+    pages = {rel for rel, _ in checked}
+    # The check reads what it means to: the sample page and every notebook's printed output.
+    assert "sample/index.html" in pages and "notebooks/backprop/index.html" in pages, sorted(pages)
+    assert any("сума перших" in p for _, p in checked)
+    assert not bad, "\n".join(bad)

@@ -126,7 +126,7 @@ def test_downloaded_notebooks_run_top_to_bottom_in_a_fresh_kernel_outside_the_re
             assert not [o for o in cell.outputs if o.output_type == "error"], where
             stdout = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
             stderr = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stderr")
-            assert _same_print(stdout, r["stdout"]), (where, stdout, r["stdout"])
+            assert _same_print(stdout, r["stdout"][lang]), (where, stdout, r["stdout"][lang])
             assert stderr.strip() == (r["exception"] or ""), where
             shown = [o for o in cell.outputs if o.output_type == "display_data"]
             assert sum("text/markdown" in o.data for o in shown) == len(r["tables"].get(lang, {})), where
@@ -157,7 +157,7 @@ def test_notebook_page_shows_outputs_links_and_nothing_foreign(built_site, topic
     # Outputs from the build: every snippet's printed lines, every figure in both themes (files that exist).
     results, _ = Runner(ROOT).ensure(run_names(committed))
     for name in run_names(committed):
-        for line in results[name]["stdout"].splitlines()[:3]:
+        for line in results[name]["stdout"][lang].splitlines()[:3]:
             if line.strip():
                 assert html.escape(line.strip(), quote=False) in text, (name, line)
     imgs = re.findall(r'<img [^>]*src="([^"]+\.svg)#only-(light|dark)"', text)

@@ -27,6 +27,9 @@ def compute():
     _mark("b")
     print("<script>alert(1)</script>")
     return {"y": 7}
+
+def report(r, lang):
+    print({"uk": "сім: {}", "en": "seven: {}"}[lang].format(r["y"]))
 """
 
 PAGE = """\
@@ -64,6 +67,11 @@ def test_runs_once_per_build_then_caches(mini):
     assert "1.500" in en and "\u22122.5" in en
     # Printed output is escaped, never executed.
     assert "<script>alert(1)</script>" not in uk and "&lt;script&gt;alert(1)&lt;/script&gt;" in uk
+    # What compute() printed is shown on both pages, then what report() printed in the page's language: the
+    # snippet ran once, its report once per language.
+    for page, mine, other in ((uk, "сім: 7", "seven"), (en, "seven: 7", "сім")):
+        out = re.search(r'<pre[^>]*>(?:<span></span>)?<code>(.*?)</code></pre>', page, re.S).group(1)
+        assert "alert(1)" in out and mine in out and other not in out, out
 
     mini.clear_runs()
     second = mini.build()

@@ -26,5 +26,4 @@ for t, local in ((w0, x0), (w1, x1), (x0, w0), (x1, w1)):
 v = [t.detach().clone().requires_grad_() for t in (w0, w1, x0, x1)]
 torch.tanh(v[0] * v[2] + v[1] * v[3]).backward()
 for t, t_ref in zip((w0, w1, x0, x1), v):
-    assert torch.allclose(t.grad, t_ref.grad, rtol=1e-6, atol=0)
-print("checks passed: the closed form and torch.tanh agree")
+    assert torch.allclose(t.grad, t_ref.grad, rtol=1e-6, atol=0)  # silent when they agree: the script stops if not

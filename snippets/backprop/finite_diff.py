@@ -36,10 +36,12 @@ from snippets.backprop.precision import exact
 LABELS = {
     "uk": {"xlabel": "крок h", "ylabel": "відносна похибка ∂F/∂w₀", "sat64": "x = −10 (домашнє завдання), float64",
            "healthy64": "x = −1, float64", "sat32": "x = −10, float32", "model": "модель похибки: h² + ε/h",
-           "best": "найкращий h"},
+           "best": "найкращий h",
+           "report": "{point}: найкращий h = {h} (модель: {model}), відносна похибка {err}"},
     "en": {"xlabel": "step h", "ylabel": "relative error of ∂F/∂w₀", "sat64": "x = −10 (homework), float64",
            "healthy64": "x = −1, float64", "sat32": "x = −10, float32", "model": "model: h² term + ε/h term",
-           "best": "best h"},
+           "best": "best h",
+           "report": "{point}: best h = {h} (model: {model}), relative error {err}"},
 }
 
 EPS64 = 2.0**-53
@@ -137,15 +139,20 @@ def compute() -> dict:
     fixed32 = sweep(HOMEWORK, torch.float32, f=one_plus_F)
     j = HS.index(fixed32["best_h"])
     assert fixed32["best_relerr"] < 1e-3 and sat32["fd"][j] == 0.0, (fixed32["best_relerr"], sat32["fd"][j])
-    print(f"best h: saturated {sat['best_h']:.1e} (model {h_model['sat']:.1e}), rel. error {sat['best_relerr']:.1e}")
-    print(f"best h: healthy {healthy['best_h']:.1e} (model {h_model['healthy']:.1e}), "
-          f"rel. error {healthy['best_relerr']:.1e}")
     return {"hs": HS, "sat": sat, "healthy": healthy, "sat32": sat32, "h_model": h_model,
             "h_textbook": HS[i10], "relerr_sat_textbook": sat["relerr"][i10],
             "relerr_healthy_textbook": healthy["relerr"][i10],
             "fixed32": {"best_h": fixed32["best_h"], "best_relerr": fixed32["best_relerr"],
                         "plain_at_best_h": sat32["fd"][j]}, "h32_step_vanishes_max": h_vanish32,
             "h64_zero_from": max(zero64), "h32_vanishes_below": min(h for h, f in zip(HS, sat32["fd"]) if not math.isnan(f))}
+
+
+def report(r: dict, lang: str) -> None:
+    """The best step at each point in float64, measured and from the error model, in the page's language."""
+    for key, model, point in (("sat", "sat", "sat64"), ("healthy", "healthy", "healthy64")):
+        print(LABELS[lang]["report"].format(point=LABELS[lang][point], h=fmt(r[key]["best_h"], ".1e", lang, "text"),
+                                            model=fmt(r["h_model"][model], ".1e", lang, "text"),
+                                            err=fmt(r[key]["best_relerr"], ".1e", lang, "text")))
 
 
 def figures(r: dict, lang: str, theme: str) -> dict:

@@ -36,6 +36,7 @@ LABELS = {
         "col_local": "локальний градієнт", "col_up": "∂F/∂(вихід)",
         "col_down": "∂F/∂(вхід)",
         "sum_note": "сума двох гілок",
+        "report_point": "точка з домашнього завдання: x = {x}, F = {F}", "report_healthy": "у точці x = {x}: {g}",
     },
     "en": {
         "title_homework": "The homework's point: x = {x}",
@@ -47,6 +48,7 @@ LABELS = {
         "col_local": "local gradient", "col_up": "∂F/∂(output)",
         "col_down": "∂F/∂(input)",
         "sum_note": "sum of both branches",
+        "report_point": "the homework's point: x = {x}, F = {F}", "report_healthy": "at x = {x}: {g}",
     },
 }
 
@@ -152,12 +154,19 @@ def compute() -> dict:
                          "grad_branches": dict(m["branch"]),
                          "saturated": abs(m["fwd"]["x"]) > 5})
     assert explorer[0]["saturated"] and not any(e["saturated"] for e in explorer[1:])
-    print(f"homework point: x = {hw['fwd']['x']:g}, F = {hw['fwd']['F']!r}")
-    for k in INPUTS:
-        print(f"  dF/d{k} = {hw['grad'][k]!r}   (at x = -1: {healthy['grad'][k]!r})")
     return {"homework": hw, "healthy": healthy, "zero": zero, "ratio_healthy_to_homework": ratio,
             "ratio_healthy_to_homework_w0": ratio_w0,
             "max_input_grad_homework": tiny, "explorer_reference": explorer}
+
+
+def report(r: dict, lang: str) -> None:
+    """The gradients at the homework's point beside those at x = −1, printed in the page's language."""
+    L, hw, healthy = LABELS[lang], r["homework"], r["healthy"]
+    print(L["report_point"].format(x=fmt(hw["fwd"]["x"], "g", lang, "text"), F=fmt(hw["fwd"]["F"], "", lang, "text")))
+    for k in INPUTS:
+        at = L["report_healthy"].format(x=fmt(healthy["fwd"]["x"], "g", lang, "text"),
+                                        g=fmt(healthy["grad"][k], "", lang, "text"))
+        print(f"  dF/d{k} = {fmt(hw['grad'][k], '', lang, 'text')}   ({at})")
 
 
 def _table(m: dict, lang: str) -> Table:

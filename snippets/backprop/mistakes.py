@@ -98,12 +98,16 @@ def compute() -> dict:
     # tell a right answer (≈1e-8) from this wrong one (noise ≈1e-8): check a backward pass at a non-saturated point too.
     noise_hw = backward_from_result6(HOMEWORK)
     assert max(abs(v) for v in noise_hw.values()) < 1e-6 and max(abs(hw["grad"][k]) for k in INPUTS) < 1e-7
-    print(printed_text, end="")
     return {"printed": printed, "printed_text": printed_text, "result4": r4, "result5": r5, "result6": r6,
             "e_minus_2": math.exp(-2), "x": x, "F": hw["fwd"]["F"], "too_large_factor": too_large,
             "result6_over_x": dict(zip([str(v) for v in xs], consts)), "noise_healthy": noise,
             "noise_homework": noise_hw, "healthy_grad": {k: healthy["grad"][k] for k in INPUTS},
             "max_noise_healthy": max(abs(v) for v in noise.values()), "true_grad": {k: hw["grad"][k] for k in INPUTS}}
+
+
+def report(r: dict, lang: str) -> None:
+    """What the homework's code printed, quoted as it printed it: the same on both pages."""
+    print(r["printed_text"], end="")
 
 
 def tables(r: dict, lang: str) -> dict:

@@ -15,11 +15,12 @@ if __name__ == "__main__":
 
     bn2d = nn.BatchNorm2d(3).train()
     image = torch.randn(1, 3, 4, 4)           # one image, 3 channels, 4 × 4 positions
-    print("BatchNorm2d, train, batch of 1:", tuple(bn2d(image).shape))
+    # What it prints is shapes and code, the same on the Ukrainian and the English page: input shape → output shape.
+    print("BatchNorm2d.train():", tuple(image.shape), "→", tuple(bn2d(image).shape))
 
     bn1d = nn.BatchNorm1d(3)
     one = torch.randn(1, 3)                   # one sample, 3 features
-    print("BatchNorm1d, eval,  batch of 1:", tuple(bn1d.eval()(one).shape))
+    print("BatchNorm1d.eval(): ", tuple(one.shape), "→", tuple(bn1d.eval()(one).shape))
 
-    print("BatchNorm1d, train, batch of 1:")
+    print("BatchNorm1d.train():", tuple(one.shape), "→")
     bn1d.train()(one)

@@ -129,10 +129,6 @@ def compute() -> dict:
             abs(c1[key]["param_ratio"] - c64[key]["param_ratio"]) < 1e-12
         assert same == (key != "depthwise"), key
         assert c1[key]["rf"] == c64[key]["rf"] and c1[key]["out"] == c64[key]["out"], key
-    print(f"{'design':14} {'params':>8} {'mults':>10} {'out':>7} {'rf':>7} {'pixels':>6}")
-    for key, row in c1.items():
-        print(f"{key:14} {row['params']:8d} {row['mults']:10d} {'×'.join(map(str, row['out'])):>7} "
-              f"{'×'.join(map(str, row['rf'])):>7} {row['pixels']:6d}")
     return {"size": SIZE, "wide": WIDE, "c1": c1, "c64": c64, "k_params": k_params, "k_mults": k_mults,
             "over_min": min(over), "over_max": max(over), "rule": rule}
 

@@ -31,7 +31,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from sitegen.snippet import Table, exact_zero
+from sitegen.snippet import Table, exact_zero, plural
 
 LABELS = {
     "uk": {"what": "Що порівнюємо", "diff": "Різниця", "equal": "Однакові (до 10⁻¹⁰)?",
@@ -41,7 +41,9 @@ LABELS = {
            "cascade": r"лінійний каскад із домашнього завдання і одне ядро 13×13 рангу 1",
            "diagonal": r"діагональна лінія 7×7 і три $3\times 3$ (множники $1 + t + \dots + t^6$)",
            "fit_linear": r"три лінійні $3\times 3$: найкраще наближення одним 7×7 (відносна похибка)",
-           "fit_relu": r"три $3\times 3$ з ReLU між ними: найкраще наближення одним 7×7 (відносна похибка)"},
+           "fit_relu": r"три $3\times 3$ з ReLU між ними: найкраще наближення одним 7×7 (відносна похибка)",
+           "report": "ранг якобіана трьох 3×3 за їхніми {free} вагами: {rank} (ядро 7×7 має {full} {weights})",
+           "weights": {"one": "вагу", "few": "ваги", "many": "ваг", "other": "ваги"}},
     "en": {"what": "What is compared", "diff": "Difference", "equal": "Equal (to 10⁻¹⁰)?",
            "rank1": r"rank-1 kernel $u v^\top$ (7×7) vs $7\times 1$ ($u$) then $1\times 7$ ($v$)",
            "svd7": r"any 7×7 vs the sum of 7 separable pairs from the SVD",
@@ -49,7 +51,9 @@ LABELS = {
            "cascade": r"the homework's linear cascade vs one rank-1 13×13 kernel",
            "diagonal": r"7×7 diagonal line vs three $3\times 3$ (factors of $1 + t + \dots + t^6$)",
            "fit_linear": r"three linear $3\times 3$: best fit by one 7×7 (relative error)",
-           "fit_relu": r"three $3\times 3$ with ReLU between: best fit by one 7×7 (relative error)"},
+           "fit_relu": r"three $3\times 3$ with ReLU between: best fit by one 7×7 (relative error)",
+           "report": "rank of the Jacobian of three 3×3 in their {free} weights: {rank} (a 7×7 kernel has {full} {weights})",
+           "weights": {"one": "weight", "other": "weights"}},
 }
 
 RELU_DRAWS = 4  # further random draws of the three 3×3 kernels for the ReLU fit
@@ -162,13 +166,19 @@ def compute() -> dict:
     assert cascade_rank_gap < 1e-12
     assert jacobian_rank == 27 - 2 and jacobian_rank < 49
     assert err["fit_relu"] > 0.1
-    print({k: f"{v:.1e}" for k, v in err.items()}, "jacobian rank", jacobian_rank)
     return {"errors": err, "jacobian_rank": jacobian_rank, "cascade_rank_gap": cascade_rank_gap,
             "free_three3": 27, "free_full7": 49,
             "fit_relu_setup": {"inputs": xs.shape[0], "size": xs.shape[-1], "draws": RELU_DRAWS + 1,
                                "min": min([err["fit_relu"], *relu_draws]), "max": max([err["fit_relu"], *relu_draws])},
             "multichannel": {"c_in": c_in, "c_mid": c_mid, "c_out": c_out, "ranks": kernel_ranks,
                              "max_diff": multichannel_err}}
+
+
+def report(r: dict, lang: str) -> None:
+    """How many 7×7 kernels three 3×3 layers can make (the rank of the map from their weights), in the page's language."""
+    L = LABELS[lang]
+    print(L["report"].format(free=r["free_three3"], rank=r["jacobian_rank"], full=r["free_full7"],
+                             weights=plural(r["free_full7"], lang, **L["weights"])))
 
 
 def tables(r: dict, lang: str) -> dict:

@@ -110,9 +110,6 @@ def compute() -> dict:
     vs_pair7 = {m: out[m]["cascade"]["mults"] / out[m]["pair7"]["mults"] for m in out}
     vs_pair13 = {m: out[m]["cascade"]["mults"] / out[m]["pair13"]["mults"] for m in out}
     assert all(v > 1 for v in vs_pair7.values()) and all(v > 1 for v in vs_pair13.values())
-    print("same:", {k: v["mults"] for k, v in same.items()})
-    print("valid:", {k: v["mults"] for k, v in valid.items()})
-    print("cascade sizes without padding:", sizes_valid, "receptive field:", cascade_rf, "σ2/σ1:", rank_gap)
     return {"same": same, "valid": valid, "sizes_valid": sizes_valid, "sizes_same": sizes_same,
             "cascade_rf": cascade_rf, "rank_gap": rank_gap, "singular_values": sv.tolist(),
             "saving_same": saving_same, "saving_valid": saving_valid, "vs_pair7": vs_pair7,

@@ -79,11 +79,16 @@ def compute() -> dict:
     assert errors["disk"][1] > 0.1 and 2 < ranks["disk"] < N
     assert all(e[N] < 1e-12 for e in errors.values())                       # rank 7 reproduces any 7×7
     assert all(a >= b - 1e-15 for e in errors.values() for a, b in zip(e, e[1:]))  # never worse with more pairs
-    print({n: r for n, r in ranks.items()})
     return {"errors": errors, "ranks": ranks, "singular_values": svals,
             "kernels": {n: k.tolist() for n, k in ks.items()},
             "random_rank1": errors["random"][1], "random_rank3": errors["random"][3],
             "disk_rank": ranks["disk"], "diagonal_rank1": errors["diagonal"][1]}
+
+
+def report(r: dict, lang: str) -> None:
+    """The rank of each kernel (how many separable pairs reproduce it exactly), in the page's language."""
+    L = LABELS[lang]
+    print(f'{L["rank"]}: ' + ", ".join(f"{L[n]} {k}" for n, k in r["ranks"].items()))
 
 
 def _figure(r: dict, lang: str, theme: str, narrow: bool):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sitegen.snippet import fmt, label, local_numbers, palette
+from sitegen.snippet import fmt, label, local_numbers, palette, plural
 
 try:
     from ._designs import designs, measure_rf, rf_map
@@ -32,11 +32,13 @@ LABELS = {
     "uk": {"full7": "7×7", "pair7": "7×1 → 1×7", "three3": "три 3×3", "three_pairs3": "три пари 3×1 → 1×3",
            "dilated": "3×3, розширення 3", "cascade": "каскад із домашнього завдання", "rf": "поле",
            "note": "вхід 20×20; яскравість — кількість шляхів до центрального виходу (усі ваги = 1)",
-           "cbar": "кількість шляхів (логарифмічна шкала)"},
+           "cbar": "кількість шляхів (логарифмічна шкала)", "report": "{name}: рецептивне поле {h}×{w}, {n} {pixels}",
+           "pixels": {"one": "піксель", "few": "пікселі", "many": "пікселів", "other": "пікселя"}},
     "en": {"full7": "7×7", "pair7": "7×1 → 1×7", "three3": "three 3×3", "three_pairs3": "three pairs 3×1 → 1×3",
            "dilated": "3×3, dilation 3", "cascade": "homework's cascade", "rf": "field",
            "note": "20×20 input; brightness = number of paths to the centre output (all weights = 1)",
-           "cbar": "number of paths (log scale)"},
+           "cbar": "number of paths (log scale)", "report": "{name}: receptive field {h}×{w}, {n} {pixels}",
+           "pixels": {"one": "pixel", "other": "pixels"}},
 }
 
 
@@ -58,9 +60,15 @@ def compute() -> dict:
     assert centre_to_corner == 49.0                                  # stacks weight the centre most
     assert np.array_equal(t3, np.array(maps["three_pairs3"]))        # same path counts as three pairs 3×1 → 1×3
     assert support["dilated"] == [7, 7, 9] and support["cascade"] == [13, 13, 169]
-    print(support)
     return {"maps": maps, "support": support, "three3_centre_to_corner": centre_to_corner,
             "three3_centre": float(nz.max()), "three3_corner": float(nz.min())}
+
+
+def report(r: dict, lang: str) -> None:
+    """Each design's receptive field: height × width, and how many of its pixels reach the output."""
+    L = LABELS[lang]
+    for key, (h, w, pixels) in r["support"].items():
+        print(L["report"].format(name=L[key], h=h, w=w, n=pixels, pixels=plural(pixels, lang, **L["pixels"])))
 
 
 def _figure(r: dict, lang: str, theme: str, narrow: bool):

@@ -4,9 +4,12 @@ In train mode each element is zeroed with probability p and the survivors are mu
 expected value of every element is unchanged: (1 − p) · 1/(1 − p) · x + p · 0 = x. In eval mode the layer is the
 identity. For p = 0.7 the scale is 1/0.3 = 10/3:
 
->>> r = compute()  # doctest: +ELLIPSIS
-nn.Dropout(0.7), train mode, input = 10 ones:
-...
+>>> r = compute()
+>>> report(r, "en")  # doctest: +ELLIPSIS
+nn.Dropout(0.7).train(), input = 10 ones:
+tensor([...])
+nn.Dropout(0.7).eval():
+tensor([1., 1., 1., 1., 1., 1., 1., 1., 1., 1.])
 >>> abs(r["kept_value"] - 10 / 3) < 1e-6
 True
 
@@ -36,6 +39,7 @@ LABELS = {
         "measured": "виміряно: частка нулів {f}",
         "srivastava": "Шрівастава та ін., 2014",
         "cs231n": "конспект курсу cs231n",
+        "ones": "nn.Dropout({p}).train(), на вході {n} одиниць:",
     },
     "en": {
         "source": "source", "name": "parameter", "means": "meaning", "for": "to drop {pct}",
@@ -43,6 +47,7 @@ LABELS = {
         "measured": "measured: fraction of zeros {f}",
         "srivastava": "Srivastava et al., 2014",
         "cs231n": "cs231n course notes",
+        "ones": "nn.Dropout({p}).train(), input = {n} ones:",
     },
 }
 
@@ -73,13 +78,18 @@ def compute() -> dict:
     # A small example for the page: ten ones through the same layer in train mode.
     torch.manual_seed(1)
     small = nn.Dropout(P)(torch.ones(10))
-    print("nn.Dropout(0.7), train mode, input = 10 ones:")
-    print(small)
-    print("nn.Dropout(0.7), eval mode:")
-    print(nn.Dropout(P).eval()(torch.ones(10)))
+    small_eval = nn.Dropout(P).eval()(torch.ones(10))
     return {"p": P, "n": N, "frac_zero": frac_zero, "frac_kept": 1 - frac_zero, "kept_value": kept_value,
             "scale": 1 / (1 - P), "mean": mean, "se": se, "eval_identity": eval_identity,
-            "small_zeros": int((small == 0).sum().item())}
+            "small_zeros": int((small == 0).sum().item()), "small": small.tolist(), "small_eval": small_eval.tolist()}
+
+
+def report(r: dict, lang: str) -> None:
+    """The small example as the page shows it, in the page's language (the build calls it once per language)."""
+    print(LABELS[lang]["ones"].format(p=r["p"], n=len(r["small"])))
+    print(torch.tensor(r["small"]))
+    print(f"nn.Dropout({r['p']}).eval():")
+    print(torch.tensor(r["small_eval"]))
 
 
 def tables(r: dict, lang: str) -> dict:
@@ -99,6 +109,4 @@ def tables(r: dict, lang: str) -> dict:
 
 
 if __name__ == "__main__":
-    res = compute()
-    for k, v in res.items():
-        print(k, v)
+    report(compute(), "en")

@@ -3,6 +3,8 @@
 The sum of the first n odd numbers is n²; the script counts it, and doctests check it against the closed form.
 
 >>> r = compute()
+>>> report(r, "uk"); report(r, "en")
+сума перших 12 непарних чисел: 144
 sum of the first 12 odd numbers: 144
 >>> r["odd_sum"] == r["n"] ** 2
 True
@@ -20,9 +22,9 @@ from sitegen.snippet import Table, fmt, label, local_numbers, palette
 
 LABELS = {
     "uk": {"n": "n", "partial": "часткова сума", "x": "крок", "title": "Ряд Лейбніца", "col_k": "кроків",
-           "col_est": "оцінка π", "col_err": "похибка"},
+           "col_est": "оцінка π", "col_err": "похибка", "odd_sum": "сума перших {n} непарних чисел: {s}"},
     "en": {"n": "n", "partial": "partial sum", "x": "step", "title": "Leibniz series", "col_k": "steps",
-           "col_est": "estimate of π", "col_err": "error"},
+           "col_est": "estimate of π", "col_err": "error", "odd_sum": "sum of the first {n} odd numbers: {s}"},
 }
 
 
@@ -41,9 +43,13 @@ def compute() -> dict:
     # A claim the page makes: the error shrinks roughly like 1/k.
     errors = [abs(e - math.pi) for e in estimates]
     assert all(a > b for a, b in zip(errors, errors[1:])), "error must shrink with more steps"
-    print(f"sum of the first {n} odd numbers: {odd_sum}")
     return {"n": n, "odd_sum": odd_sum, "ks": ks, "estimates": estimates, "errors": errors,
             "pi_estimate": estimates[-1], "negative": -0.000123}
+
+
+def report(r: dict, lang: str) -> None:
+    """What the script prints for a reader, in the page's language (the build calls it once per language)."""
+    print(LABELS[lang]["odd_sum"].format(n=r["n"], s=fmt(r["odd_sum"], ",d", lang, target="text")))
 # --8<-- [end:compute]
 
 
@@ -68,4 +74,4 @@ def figures(r: dict, lang: str, theme: str) -> dict:
 
 
 if __name__ == "__main__":
-    print(compute())
+    report(compute(), "en")
