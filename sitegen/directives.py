@@ -111,13 +111,14 @@ def _parse_args(text: str, line: int) -> dict:
     return args
 
 
-def parse(markdown: str) -> list[Directive]:
-    """All directives of a page, with 1-based line numbers and offsets into ``markdown``."""
-    found = []
+def fenced(lines):
+    """(line number, line, in code) for each line: ``in code`` is true inside a fenced code block, its fences included.
+
+    >>> [c for _, _, c in fenced(["a", "```py", "x", "~~~", "````", "b", "~~~", "y", "~~~~"])]
+    [False, True, True, True, True, False, True, True, True]
+    """
     fence = None
-    offset = 0
-    display = False  # inside a $$ … $$ block that spans lines
-    for lineno, line in enumerate(markdown.splitlines(keepends=True), 1):
+    for lineno, line in enumerate(lines, 1):
         m = _FENCE.match(line)
         if fence is None and m:
             fence = m.group(1)
@@ -125,6 +126,18 @@ def parse(markdown: str) -> list[Directive]:
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):]:
                 fence = None
         else:
+            yield lineno, line, False
+            continue
+        yield lineno, line, True
+
+
+def parse(markdown: str) -> list[Directive]:
+    """All directives of a page, with 1-based line numbers and offsets into ``markdown``."""
+    found = []
+    offset = 0
+    display = False  # inside a $$ … $$ block that spans lines
+    for lineno, line, in_code in fenced(markdown.splitlines(keepends=True)):
+        if not in_code:
             masked = _mask_code(line)
             dollars = [(m.start(), m.group(0)) for m in _DOLLARS.finditer(masked)]
             for d in _DIRECTIVE.finditer(masked):

@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from . import termbase as tb
-from .directives import _FENCE, _parse_args, DirectiveError
+from .directives import _parse_args, DirectiveError, fenced
 
 CYR = re.compile(r"[А-ЩЬЮЯЄІЇҐа-щьюяєіїґ]")
 
@@ -196,19 +196,11 @@ def _mask(s: str, pattern: re.Pattern) -> str:
 
 def prose(markdown: str):
     """(line number, prose, math) for every line of a page a reader reads as Ukrainian text."""
-    fence = None
     in_math = False
     quote_indent = None  # indentation of an open quote admonition's body
     in_comment = False
-    for lineno, line in enumerate(markdown.splitlines(), 1):
-        m = _FENCE.match(line)
-        if fence is None and m:
-            fence = m.group(1)
-            continue
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and \
-                    not line.strip()[len(m.group(1)):]:
-                fence = None
+    for lineno, line, in_code in fenced(markdown.splitlines()):
+        if in_code:
             continue
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .directives import _FENCE, parse
+from .directives import fenced, parse
 
 # Arguments that are the same in every language; the others (alt, caption, title, plural words) are translated.
 NEUTRAL_ARGS = ("fmt", "math", "html", "section", "lines")
@@ -45,15 +45,8 @@ class Structure:
 
 def structure(markdown: str) -> Structure:
     s = Structure()
-    fence = None
-    for lineno, line in enumerate(markdown.splitlines(), 1):
-        m = _FENCE.match(line)
-        if fence is None and m:
-            fence = m.group(1)
-            continue
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):]:
-                fence = None
+    for lineno, line, in_code in fenced(markdown.splitlines()):
+        if in_code:
             continue
         h = _HEADING.match(line)
         if not h:
@@ -95,16 +88,8 @@ def normalise_equation(tex: str) -> str:
 def _items(markdown: str) -> dict[str, list[tuple[int, object]]]:
     """(line, item) of every heading id, directive and equation, in order, outside code blocks."""
     headings, masked_lines = [], []
-    fence = None
-    for lineno, line in enumerate(markdown.splitlines(), 1):
-        m = _FENCE.match(line)
-        if fence is None and m:
-            fence = m.group(1)
-            masked_lines.append("")
-            continue
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):]:
-                fence = None
+    for lineno, line, in_code in fenced(markdown.splitlines()):
+        if in_code:
             masked_lines.append("")
             continue
         masked_lines.append(re.sub(r"(`+)(?:(?!\1).)+?\1", lambda c: " " * len(c.group(0)), line))
