@@ -168,6 +168,12 @@ def test_first_use_links_by_lemma_outside_headings_code_links_quotes(base):
     assert en.count('href="g/#forward-pass"') == 1 and ">forward passes</a>" in en
 
 
+def test_a_term_of_two_surnames_joined_by_a_dash_is_linked(base):
+    out = gl.link_first_uses("<p>Її дає теорема Еккарта — Янга.</p>", base, "uk", "g/")
+    assert re.search(r'<a class="gloss" href="g/#eckart-young" title="[^"]+">теорема Еккарта — Янга</a>', out)
+    assert "gloss" not in gl.link_first_uses("<p>Теорема. Еккарта — ні.</p>", base, "uk", "g/")
+
+
 # -- the whole site ---------------------------------------------------------------------------------------------
 def _pending():
     cfg = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
