@@ -33,7 +33,7 @@ TOPIC_TITLES = {
     "conv": {"uk": "Згортки", "en": "Convolutions"},
     "general": {"uk": "Загальні терміни", "en": "General terms"},
 }
-HEADERS = {"uk": ("Українською", "Англійською", "Що означає"), "en": ("English", "Ukrainian", "Meaning")}
+HEADERS = {"uk": ("українською", "англійською", "що означає"), "en": ("English", "Ukrainian", "meaning")}
 SYNONYM = {"uk": "синонім", "en": "also"}
 
 
