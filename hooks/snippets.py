@@ -406,12 +406,12 @@ def _plain_math_titles(page):
     """Table-of-contents and navigation titles are plain text: show ``$p(0.7)$`` as ``p(0.7)``, not ``\\(p(0.7)\\)``."""
     def walk(items):
         for item in items:
-            item.title = _TEX_INLINE.sub(r"\1", item.title)
+            item.title = _TEX_INLINE.sub(r"\1", item.title).replace("{,}", ",")
             walk(item.children)
 
     walk(page.toc)
     if page.title:
-        page.title = _TEX_INLINE.sub(r"\1", page.title)
+        page.title = _TEX_INLINE.sub(r"\1", page.title).replace("{,}", ",")
 
 
 @event_priority(-200)  # after mkdocs-static-i18n has built the other languages

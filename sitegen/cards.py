@@ -20,7 +20,7 @@ from __future__ import annotations
 
 TEXT = {
     "uk": {"thumb": "Ілюстрація до теми «{title}»", "notebook": "Зошит Jupyter", "explorer": "Дослідіть граф самі",
-           "explorer_line": "Змінюйте входи графа F = tanh(w₀x₀ + w₁x₁) і дивіться, як кожен градієнт зникає в насиченні."},
+           "explorer_line": "Змінюйте входи графа F = tanh(w₀x₀ + w₁x₁) і дивіться, як кожен градієнт згасає в насиченні."},
     "en": {"thumb": "Illustration of the topic “{title}”", "notebook": "Jupyter notebook", "explorer": "Explore the graph yourself",
            "explorer_line": "Change the inputs of F = tanh(w₀x₀ + w₁x₁) and watch every gradient vanish in saturation."},
 }

@@ -33,7 +33,7 @@ TOPIC_TITLES = {
     "conv": {"uk": "Згортки", "en": "Convolutions"},
     "general": {"uk": "Загальні терміни", "en": "General terms"},
 }
-HEADERS = {"uk": ("Українською", "Англійською", "Що означає"), "en": ("English", "Ukrainian", "Meaning")}
+HEADERS = {"uk": ("українською", "англійською", "що означає"), "en": ("English", "Ukrainian", "meaning")}
 SYNONYM = {"uk": "синонім", "en": "also"}
 
 
@@ -148,7 +148,7 @@ def _link_text(text: str, index: tb.PhraseIndex, done: set, lang: str, href: str
         term = c.uk if lang == "uk" else c.en
         out.append(text[pos:start])
         out.append(f'<a class="gloss" href="{html.escape(href)}#{c.id}" '
-                   f'title="{html.escape(term + " — " + definition, quote=True)}">{text[start:end]}</a>')
+                   f'title="{html.escape(term + ": " + definition, quote=True)}">{text[start:end]}</a>')
         pos = end
         done.add(c.id)
     out.append(text[pos:])

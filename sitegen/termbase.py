@@ -189,11 +189,11 @@ def phrase_lemmas(phrase: str, lang: str) -> tuple:
 
 def find_phrase(ws: list[Word], pattern: tuple, text: str, start: int = 0) -> int | None:
     """Index of the first word from ``start`` where the lemma sequence ``pattern`` begins (adjacent words: only
-    spaces or a hyphen between them), or None."""
+    spaces, a hyphen or a dash between them, as in «теорема Еккарта — Янга»), or None."""
     n = len(pattern)
     for i in range(start, len(ws) - n + 1):
         if all(pattern[k] in ws[i + k].lemmas for k in range(n)) and \
-                all(not text[ws[i + k].end:ws[i + k + 1].start].strip(" \u00a0\n-") for k in range(n - 1)):
+                all(not text[ws[i + k].end:ws[i + k + 1].start].strip(" \u00a0\n-\u2013\u2014") for k in range(n - 1)):
             return i
     return None
 

@@ -44,13 +44,25 @@ def test_one_ukrainian_term_per_concept(base):
 @pytest.mark.parametrize("decided, rejected", [
     ("дропаут", "прорідження"), ("просторово роздільна згортка", "сепарабельна згортка"),
     ("виведення", "інференс"), ("ланцюгове правило", "правило ланцюжка"), ("ініціалізація Хе", "ініціалізація Каймінга"),
-    ("градієнт за виходом", "вхідний градієнт"), ("скрипт", "сніпет"),
+    ("градієнт за виходом", "вхідний градієнт"), ("скрипт", "сніпет"), ("гауссове ядро", "гаусіан"),
 ])
 def test_contested_terms_decided(base, rules, decided, rejected):
     assert any(c.uk == decided for c in base.concepts)
     assert rules.check(decided, "t", 1) == []
     [found] = rules.check(rejected, "t", 1)
     assert rejected.startswith(found.text) and decided in found.message
+
+
+@pytest.mark.parametrize("text, suggested", [
+    ("звіряють із замкненою формулою", "замкненому вигляді"), ("роблять вирішальну функцію здатнішою", "функція рішень"),
+    ("як кожен градієнт зникає в насиченні", "згасає"), ("Формула ширша за поле тексту", "не вміщується"),
+    ("Задача 1 — коротко, як для здачі", "стисла відповідь"), ("із самої роздруківки", "вивід програми"),
+    ("лапласіан гаусіана", "гауссове ядро"),
+])
+def test_reviewed_wordings_are_flagged(rules, text, suggested):
+    found = rules.check(text, "t", 1)
+    assert found and suggested in found[0].message, found
+    assert rules.check("звіряють із формулою в замкненому вигляді; градієнт згасає; лапласіан гауссіана", "t", 1) == []
 
 
 def test_inference_is_not_testing_unless_the_homework_is_quoted(rules):
@@ -166,6 +178,12 @@ def test_first_use_links_by_lemma_outside_headings_code_links_quotes(base):
     assert re.search(r'<p>Зі звичайним <a class="gloss" href="\.\./glossary/#dropout" title="[^"]+">дропаутом</a>', out)
     en = gl.link_first_uses("<p>Two forward passes, then the forward pass.</p>", base, "en", "g/")
     assert en.count('href="g/#forward-pass"') == 1 and ">forward passes</a>" in en
+
+
+def test_a_term_of_two_surnames_joined_by_a_dash_is_linked(base):
+    out = gl.link_first_uses("<p>Її дає теорема Еккарта — Янга.</p>", base, "uk", "g/")
+    assert re.search(r'<a class="gloss" href="g/#eckart-young" title="[^"]+">теорема Еккарта — Янга</a>', out)
+    assert "gloss" not in gl.link_first_uses("<p>Теорема. Еккарта — ні.</p>", base, "uk", "g/")
 
 
 # -- the whole site ---------------------------------------------------------------------------------------------

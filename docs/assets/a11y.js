@@ -4,8 +4,8 @@
 // (site.css), updated as it scrolls and when the window is resized. Runs after every page load.
 (function () {
   var LABELS = {
-    uk: {math: "Формула ширша за поле тексту: гортайте вбік", table: "Таблиця ширша за поле тексту: гортайте вбік",
-         code: "Код ширший за поле тексту: гортайте вбік", other: "Вміст ширший за поле тексту: гортайте вбік"},
+    uk: {math: "Формула не вміщується за шириною: гортайте вбік", table: "Таблиця не вміщується за шириною: гортайте вбік",
+         code: "Код не вміщується за шириною: гортайте вбік", other: "Вміст не вміщується за шириною: гортайте вбік"},
     en: {math: "Formula wider than the column: scroll sideways", table: "Table wider than the column: scroll sideways",
          code: "Code wider than the column: scroll sideways", other: "Content wider than the column: scroll sideways"}
   };

@@ -82,9 +82,8 @@ EXPLORER_POINTS = [HOMEWORK, HEALTHY, {"w0": 2.0, "x0": 0.5, "w1": 1.0, "x1": -1
                    {"w0": 0.5, "x0": 1.0, "w1": -0.25, "x1": 2.0}, {"w0": 1.0, "x0": 1.5, "w1": 0.5, "x1": 1.0}]
 
 
-def show(v: float, lang: str, target: str = "text") -> str:
-    """Four significant digits, unless that would print a value like 0.9999999979 as a misleading "1"."""
-    spec = ".4g"
+def show(v: float, lang: str, target: str = "text", spec: str = ".4g") -> str:
+    """Four significant digits (or ``spec``), unless that would print a value like 0.9999999979 as a misleading "1"."""
     if float(format(v, spec)) != v and round(v) != 0 and abs(v - round(v)) < 5e-4:
         spec = ".10g"
     return fmt(v, spec, lang, target=target)
@@ -169,28 +168,33 @@ def report(r: dict, lang: str) -> None:
         print(f"  dF/d{k} = {fmt(hw['grad'][k], '', lang, 'text')}   ({at})")
 
 
-def _table(m: dict, lang: str) -> Table:
+def _table(m: dict, lang: str, spec: str = ".4g") -> Table:
+    """``spec``: the table at x = −1 uses the page's prose format (four decimals), so a reader finds the same digits."""
     L = LABELS[lang]
+
+    def cell(v: float) -> str:  # whole numbers (the inputs, a, b, x, c, the constant 2) as the prose shows them
+        return show(v, lang, "html", "g" if float(v).is_integer() else spec)
+
     rows = []
     for out, inp, key, formula in ROWS:
-        up = show(m["grad"][out], lang, "html")
+        up = cell(m["grad"][out])
         if inp == "u":
             share = m["branch"]["u_via_n" if out == "n" else "u_via_d"]
-            down = show(share, lang, "html")
+            down = cell(share)
         elif out == "u":
-            up = f"{show(m['grad']['u'], lang, 'html')} ({L['sum_note']})"
-            down = show(m["grad"][inp], lang, "html")
+            up = f"{cell(m['grad']['u'])} ({L['sum_note']})"
+            down = cell(m["grad"][inp])
         else:
-            down = show(m["grad"][inp], lang, "html")
-        rows.append([NODE_MATH[out], VALUE_MATH[inp], show(m["fwd"][out], lang, "html"),
-                     formula if formula.strip("$").isdigit() else f"{formula} = {show(m['local'][key], lang, 'html')}",
+            down = cell(m["grad"][inp])
+        rows.append([NODE_MATH[out], VALUE_MATH[inp], cell(m["fwd"][out]),
+                     formula if formula.strip("$").isdigit() else f"{formula} = {cell(m['local'][key])}",
                      up, down])
     return Table([L["col_node"], L["col_input"], L["col_out"], L["col_local"], L["col_up"], L["col_down"]], rows,
                  align="llrrrr")
 
 
 def tables(r: dict, lang: str) -> dict:
-    return {"nodes": _table(r["homework"], lang), "nodes_healthy": _table(r["healthy"], lang)}
+    return {"nodes": _table(r["homework"], lang), "nodes_healthy": _table(r["healthy"], lang, ".4f")}
 
 
 def _draw(ax, m: dict, lang: str, p: dict, nodes: set, fs: float):

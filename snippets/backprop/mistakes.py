@@ -30,7 +30,7 @@ HOMEWORK_SCRIPT = Path(__file__).with_name("homework_code.py")
 
 LABELS = {
     "uk": {"col_line": "рядок", "col_does": "що він насправді обчислює", "col_value": "значення",
-           "col_meant": "що мало бути", "col_meant_value": "мало бути",
+           "col_meant": "що мало бути обчислено", "col_meant_value": "правильне значення",
            "grads_w": "градієнти $w_0 x_0$: $x_0$ і $w_0$; для $w_1$, $x_1$ — `None`",
            "grads_meant": "`F.backward()`: $\\partial F/\\partial w_0$, $\\partial F/\\partial x_0$", "const": "стала $e^{-2}$ за будь-якого $x$"},
     "en": {"col_line": "line", "col_does": "what it really computes", "col_value": "value",

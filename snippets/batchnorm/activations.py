@@ -94,7 +94,7 @@ def compute() -> dict:
     out["grad_norm"] = grads
     out["grad_ratio_bn_default_min"] = min(b / d for b, d in zip(grads["bn"], grads["default"]))
     assert out["grad_ratio_bn_default_min"] > 50, grads
-    # The page: "about 100 times smaller or more (at least 98 times)": the power of ten nearest the smallest ratio,
+    # The page: "about 100 times smaller (at least 98 times in every layer)": the power of ten nearest the smallest ratio,
     # which lies within a factor of 1.5 of it, and the smallest ratio rounded down, so that "at least" is true.
     ratios = [b / d for b, d in zip(grads["bn"], grads["default"])]
     out["grad_ratio_bn_default_about"] = 10 ** round(math.log10(out["grad_ratio_bn_default_min"]))

@@ -36,7 +36,7 @@ BLOWUP = 100.0  # a training loss above this (or inf / NaN) counts as divergence
 
 LABELS = {
     "uk": {
-        "plain": "без BN", "bn": "з BN", "step": "крок SGD", "loss": "функція втрат (уся вибірка)",
+        "plain": "без BN", "bn": "з BN", "step": "крок SGD", "loss": "втрати (уся навчальна вибірка)",
         "lr": "швидкість навчання", "title": "швидкість навчання η = {lr}", "diverged": "розбіжність на кроці {k}",
         "col_net": "мережа", "col_lr": "η", "col_loss": "втрати наприкінці", "col_acc": "точність",
         "col_status": "результат", "ok": "навчилася", "slow": "навчилася повільно",

@@ -58,10 +58,10 @@ NAMES = {
 }
 
 LABELS = {
-    "uk": {"design": "Конструкція", "params": "Параметри", "mults": "Множення", "share": "Множення відносно 7×7",
-           "out": "Вихід", "rf": "Рецептивне поле", "pixels": "Задіяні пікселі входу", **NAMES["uk"]},
-    "en": {"design": "Design", "params": "Parameters", "mults": "Multiplications", "share": "Multiplications vs 7×7",
-           "out": "Output", "rf": "Receptive field", "pixels": "Input pixels used", **NAMES["en"]},
+    "uk": {"design": "конструкція", "params": "параметри", "mults": "множення", "share": "множення відносно 7×7",
+           "out": "вихід", "rf": "рецептивне поле", "pixels": "задіяні пікселі входу", **NAMES["uk"]},
+    "en": {"design": "design", "params": "parameters", "mults": "multiplications", "share": "multiplications vs 7×7",
+           "out": "output", "rf": "receptive field", "pixels": "input pixels used", **NAMES["en"]},
 }
 
 

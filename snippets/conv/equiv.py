@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from sitegen.snippet import Table, exact_zero, plural
 
 LABELS = {
-    "uk": {"what": "Що порівнюємо", "diff": "Різниця", "equal": "Однакові (до 10⁻¹⁰)?",
+    "uk": {"what": "що порівнюємо", "diff": "різниця", "equal": "однакові (до 10⁻¹⁰)?",
            "rank1": r"ядро рангу 1 $u v^\top$ (7×7) і $7\times 1$ ($u$), потім $1\times 7$ ($v$)",
            "svd7": r"довільне 7×7 і сума 7 роздільних пар із SVD",
            "three3": r"три лінійні шари $3\times 3$ і одне 7×7 — їхня композиція",
@@ -44,7 +44,7 @@ LABELS = {
            "fit_relu": r"три $3\times 3$ з ReLU між ними: найкраще наближення одним 7×7 (відносна похибка)",
            "report": "ранг якобіана трьох 3×3 за їхніми {free} вагами: {rank} (ядро 7×7 має {full} {weights})",
            "weights": {"one": "вагу", "few": "ваги", "many": "ваг", "other": "ваги"}},
-    "en": {"what": "What is compared", "diff": "Difference", "equal": "Equal (to 10⁻¹⁰)?",
+    "en": {"what": "what is compared", "diff": "difference", "equal": "equal (to 10⁻¹⁰)?",
            "rank1": r"rank-1 kernel $u v^\top$ (7×7) vs $7\times 1$ ($u$) then $1\times 7$ ($v$)",
            "svd7": r"any 7×7 vs the sum of 7 separable pairs from the SVD",
            "three3": r"three linear $3\times 3$ layers vs one 7×7, their composition",

@@ -34,16 +34,16 @@ QUOTED = {"full7_mults": 19600, "full7_out": [14, 14], "pair7_mults": 5600, "pai
           "cascade_mults": 12000, "cascade_sizes": [[18, 18], [14, 14], [8, 8]], "saving": 1 / 3}
 
 LABELS = {
-    "uk": {"what": "Величина", "quoted": "У домашньому завданні (цитата)", "same": "Доповнення «same»",
-           "valid": "Без доповнення",
+    "uk": {"what": "величина", "quoted": "у домашньому завданні (цитата)", "same": "доповнення «same»",
+           "valid": "без доповнення",
            "full7_mults": r"$7\times 7$: кількість множень", "full7_out": r"$7\times 7$: вихід",
            "pair7_mults": r"$7\times 1 \to 1\times 7$: кількість множень", "pair7_out": r"$7\times 1 \to 1\times 7$: вихід",
            "cascade_mults": "каскад: кількість множень", "cascade_sizes": "каскад: розмір після кожної пари",
            "cascade_rf": "каскад: рецептивне поле",
            "pair13_mults": r"$13\times 1 \to 1\times 13$ (те саме поле): кількість множень",
            "full13_mults": r"$13\times 13$: кількість множень"},
-    "en": {"what": "Quantity", "quoted": "In the homework (quoted)", "same": "'same' padding",
-           "valid": "No padding",
+    "en": {"what": "quantity", "quoted": "in the homework (quoted)", "same": "'same' padding",
+           "valid": "no padding",
            "full7_mults": r"$7\times 7$: multiplications", "full7_out": r"$7\times 7$: output",
            "pair7_mults": r"$7\times 1 \to 1\times 7$: multiplications",
            "pair7_out": r"$7\times 1 \to 1\times 7$: output",

@@ -31,7 +31,7 @@ KERNELS = ("random", "gaussian", "log", "disk", "diagonal")
 TOL = 1e-12  # relative; a singular value below TOL·σ₁ counts as zero (float64)
 
 LABELS = {
-    "uk": {"random": "випадкове", "gaussian": "гаусіан", "log": "лапласіан гаусіана (LoG)", "disk": "диск",
+    "uk": {"random": "випадкове", "gaussian": "гауссове", "log": "лапласіан гауссіана (LoG)", "disk": "диск",
            "diagonal": "діагональна лінія", "k": "кількість роздільних пар k (ранг)",
            "err": "відносна похибка", "floor": "точність float64", "rank": "ранг"},
     "en": {"random": "random", "gaussian": "Gaussian", "log": "Laplacian of Gaussian", "disk": "disk",

@@ -31,12 +31,12 @@ SHOWN = ("full7", "pair7", "three3", "three_pairs3", "dilated", "cascade")
 LABELS = {
     "uk": {"full7": "7×7", "pair7": "7×1 → 1×7", "three3": "три 3×3", "three_pairs3": "три пари 3×1 → 1×3",
            "dilated": "3×3, розширення 3", "cascade": "каскад із домашнього завдання", "rf": "поле",
-           "note": "вхід 20×20; яскравість — кількість шляхів до центрального виходу (усі ваги = 1)",
+           "note": "вхід 20×20; яскравість — кількість шляхів до центрального вихідного пікселя (усі ваги = 1)",
            "cbar": "кількість шляхів (логарифмічна шкала)", "report": "{name}: рецептивне поле {h}×{w}, {n} {pixels}",
            "pixels": {"one": "піксель", "few": "пікселі", "many": "пікселів", "other": "пікселя"}},
     "en": {"full7": "7×7", "pair7": "7×1 → 1×7", "three3": "three 3×3", "three_pairs3": "three pairs 3×1 → 1×3",
            "dilated": "3×3, dilation 3", "cascade": "homework's cascade", "rf": "field",
-           "note": "20×20 input; brightness = number of paths to the centre output (all weights = 1)",
+           "note": "20×20 input; brightness = number of paths to the centre output pixel (all weights = 1)",
            "cbar": "number of paths (log scale)", "report": "{name}: receptive field {h}×{w}, {n} {pixels}",
            "pixels": {"one": "pixel", "other": "pixels"}},
 }

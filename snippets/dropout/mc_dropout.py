@@ -34,10 +34,10 @@ GRID = (-5.0, 5.0, 201)
 
 LABELS = {
     "uk": {"data": "навчальні дані", "truth": "sin x", "mean": "середнє прогнозів (дропаут Монте-Карло)",
-           "band": "± 2σ", "gap": "немає даних", "x": "x", "y": "y",
+           "band": "±2σ", "gap": "немає даних", "x": "x", "y": "y",
            "std": "σ"},
     "en": {"data": "training data", "truth": "sin x", "mean": "mean of MC predictions",
-           "band": "± 2σ", "gap": "no data", "x": "x", "y": "y", "std": "σ"},
+           "band": "±2σ", "gap": "no data", "x": "x", "y": "y", "std": "σ"},
 }
 
 

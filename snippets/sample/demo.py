@@ -21,7 +21,7 @@ import torch
 from sitegen.snippet import Table, fmt, label, local_numbers, palette
 
 LABELS = {
-    "uk": {"n": "n", "partial": "часткова сума", "x": "крок", "title": "Ряд Лейбніца", "col_k": "кроків",
+    "uk": {"n": "n", "partial": "часткова сума", "x": "крок", "title": "Ряд Лейбніца", "col_k": "кількість кроків",
            "col_est": "оцінка π", "col_err": "похибка", "odd_sum": "сума перших {n} непарних чисел: {s}"},
     "en": {"n": "n", "partial": "partial sum", "x": "step", "title": "Leibniz series", "col_k": "steps",
            "col_est": "estimate of π", "col_err": "error", "odd_sum": "sum of the first {n} odd numbers: {s}"},
@@ -67,7 +67,7 @@ def figures(r: dict, lang: str, theme: str) -> dict:
     ax.plot(k, [leibniz(int(i)) for i in k], color=p["blue"], label=label(LABELS, lang, "partial"))
     ax.axhline(math.pi, color=p["muted"], ls="--", lw=1)
     ax.set_xlabel(label(LABELS, lang, "x"))
-    ax.set_title(f'{label(LABELS, lang, "title")}: π ≈ {fmt(r["estimates"][0], ".3f", lang, target="text")} …')
+    ax.set_title(f'{label(LABELS, lang, "title")}: π ≈ {fmt(r["estimates"][0], ".3f", lang, target="text")}…')
     ax.legend()
     local_numbers(fig, lang)  # 3,2 on the Ukrainian y axis
     return {"series": fig}
