@@ -1,7 +1,9 @@
-"""Off-screen sections are not laid out when a page loads (``hooks/layout_cost.py``), and nothing a reader uses breaks:
-heading anchors, the table of contents following the scroll (``toc.follow``), sizes measured by a script."""
+"""Code listings with fewer nodes (``hooks/layout_cost.py``) and their colours kept; every part of a page laid out,
+so heading anchors, the table of contents following the scroll (``toc.follow``) and the footer stay where they are."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -9,9 +11,7 @@ from tests.browser import SiteServer, site_prefix
 
 pytestmark = pytest.mark.browser
 
-PAGE = "en/batchnorm/"
-# The last two bodies stay rendered (the footer must not move when the end is shown): the third from the end is skipped.
-LAST_BODY = "[...document.querySelectorAll('article .section-body')].at(-3)"
+NOTEBOOK = "en/notebooks/backprop/"
 
 
 @pytest.fixture(scope="module")
@@ -24,29 +24,72 @@ def tab(chromium, built_site):
         context.close()
 
 
-def _toc_active(tab) -> str | None:
-    return tab.evaluate("(() => { const a = document.querySelector('.md-nav--secondary .md-nav__link--active');"
-                        " return a && a.getAttribute('href'); })()")
+@pytest.mark.parametrize("page", ["en/batchnorm/", NOTEBOOK])
+def test_every_part_of_a_page_is_laid_out(tab, page):
+    """Measured and dropped (hooks/layout_cost.py): skipping off-screen sections or cells gained nothing measurable,
+    moved late sections under Lighthouse's colour check and sent heading links on notebook pages to the wrong place."""
+    tab.goto(tab.base + page, wait_until="load")
+    skipped = tab.evaluate("[...document.querySelectorAll('body *')]"
+                           ".filter(e => getComputedStyle(e).contentVisibility !== 'visible').length")
+    assert skipped == 0
 
 
-def test_every_section_body_is_wrapped_and_skipped_until_near_the_viewport(tab):
-    tab.goto(tab.base + PAGE, wait_until="load")
-    n = tab.evaluate("document.querySelectorAll('article .section-body').length")
-    assert n >= 5
-    # No heading inside a wrapped body: the headings the table of contents lists are measured without layout.
-    assert tab.evaluate("document.querySelectorAll('article .section-body :is(h2,h3,h4)').length") == 0
-    css = tab.evaluate(f"getComputedStyle({LAST_BODY}).contentVisibility")
-    assert css == "auto"
-    assert tab.evaluate("getComputedStyle([...document.querySelectorAll('article .section-body')].at(-1))"
-                        ".contentVisibility") == "visible"
-    # Far below the first screen: its content is skipped (not rendered) …
-    assert tab.evaluate(f"{LAST_BODY}.firstElementChild.checkVisibility({{contentVisibilityAuto: true}})") is False
-    # … yet a script measuring it gets a real size (laid out on demand).
-    assert tab.evaluate(f"{LAST_BODY}.getBoundingClientRect().height") > 10
+def test_a_notebook_page_has_few_nodes_per_code_token(built_site):
+    """Each listing keeps its colours with about one node per coloured run: the page's nodes against the number of
+    code tokens Pygments makes of its code (an independent count)."""
+    import html as _html
+    import re as _re
+
+    from pygments.lexers import PythonLexer
+
+    page = (built_site.site / NOTEBOOK / "index.html").read_text(encoding="utf-8")
+    codes = _re.findall(r'<div class="highlight"><pre>(.*?)</pre>', page, _re.S)
+    assert codes
+    text = "".join(_html.unescape(_re.sub(r"<[^>]+>", "", c)) for c in codes)
+    tokens = sum(1 for _, v in PythonLexer().get_tokens(text) if v.strip())
+    spans = sum(c.count("<span") for c in codes)
+    assert spans < 0.35 * tokens, (spans, tokens)
 
 
-def test_a_heading_anchor_scrolls_to_the_heading_and_the_toc_follows(tab):
-    tab.goto(tab.base + PAGE, wait_until="load")
+def test_code_tokens_share_a_span_only_where_material_colours_them_alike():
+    """hooks/layout_cost.py's groups, read back from Material's own stylesheets: in the light scheme (main) and the
+    dark one (palette, slate), every class of a group resolves to one colour, and a dropped class to the code's own."""
+    import glob
+    import re as _re
+
+    import material
+
+    from hooks.layout_cost import PLAIN, SAME_COLOUR
+
+    base = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    main = Path(glob.glob(str(base / "main.*.min.css"))[0]).read_text(encoding="utf-8")
+    palette = Path(glob.glob(str(base / "palette.*.min.css"))[0]).read_text(encoding="utf-8")
+    rule = {}  # token class -> the CSS value of its colour
+    for m in _re.finditer(r"((?:\.highlight \.[a-z0-9]+,?)+)\{color:([^;}]+)[;}]", main):
+        for cls in _re.findall(r"\.highlight \.([a-z0-9]+)", m.group(1)):
+            rule[cls] = m.group(2)
+
+    def value(var, css):
+        found = _re.findall(_re.escape(var) + r":([^;}]+)", css)
+        return found[-1] if found else None
+
+    slate = palette[palette.index('[data-md-color-scheme=slate]'):]
+    for css in (main, slate):
+        def colour(cls):
+            v = rule.get(cls)
+            m = _re.fullmatch(r"var\((--md-code-hl-[a-z]+-color)\)", v or "")
+            return value(m.group(1), css) or value(m.group(1), main) if m else v
+
+        for first, members in SAME_COLOUR.items():
+            assert len({colour(c) for c in members}) == 1, (first, {c: colour(c) for c in members})
+        # Dropped: the code's own colour or no rule, except operators and punctuation, recoloured on purpose.
+        for cls in set(PLAIN) - {"o", "ow", "p"}:
+            assert colour(cls) in (None, "var(--md-code-fg-color)"), (cls, colour(cls))
+
+
+@pytest.mark.parametrize("page", ["en/batchnorm/", NOTEBOOK])
+def test_a_heading_anchor_scrolls_to_the_heading_and_the_toc_follows(tab, page):
+    tab.goto(tab.base + page, wait_until="load")
     # Headings a reader can reach by scrolling (not inside a closed "deeper" block) with at least a screen and a half
     # of page below them, so the page can scroll them to the top (the last short sections cannot get there).
     ids = tab.evaluate("[...document.querySelectorAll('article :is(h2,h3)[id]')]"
@@ -54,7 +97,7 @@ def test_a_heading_anchor_scrolls_to_the_heading_and_the_toc_follows(tab):
                        ".filter(h => document.documentElement.scrollHeight - (h.getBoundingClientRect().top"
                        " + scrollY) > 1.5 * innerHeight).map(h => h.id)")
     target = ids[-1]  # near the end: every body above it was skipped at load
-    tab.goto(tab.base + PAGE + "#" + target, wait_until="load")
+    tab.goto(tab.base + page + "#" + target, wait_until="load")
     tab.wait_for_timeout(500)
     top = tab.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top")
     assert 0 <= top < 200, f"#{target} is at {top}px, not at the top of the viewport"
@@ -65,18 +108,6 @@ def test_a_heading_anchor_scrolls_to_the_heading_and_the_toc_follows(tab):
     tab.evaluate(f"document.getElementById('{first}').scrollIntoView()")
     tab.wait_for_function(f"(() => {{ const a = document.querySelector('.md-nav--secondary .md-nav__link--active');"
                           f" return a && a.getAttribute('href') === '#{first}'; }})()", timeout=5000)
-
-
-def test_find_in_page_and_links_into_a_skipped_body_reach_their_target(tab):
-    """An element with an id inside a body (not a heading) is revealed by a fragment link."""
-    tab.goto(tab.base + PAGE, wait_until="load")
-    target = tab.evaluate("(() => { const b = [...document.querySelectorAll('article .section-body')].at(-3);"
-                          " const t = b.querySelector('table, img, p'); t.id = t.id || 'probe'; return t.id; })()")
-    tab.evaluate(f"location.hash = '{target}'")
-    tab.wait_for_timeout(500)
-    top = tab.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top")
-    assert 0 <= top < 800
-    assert tab.evaluate(f"document.getElementById('{target}').checkVisibility({{contentVisibilityAuto: true}})")
 
 
 @pytest.mark.parametrize("rel", ["en/glossary/", "en/notebooks/backprop/", "notebooks/conv/"])
