@@ -34,10 +34,11 @@ RUNNER_FILES = ("sitegen/runner.py", "sitegen/worker.py", "sitegen/snippet.py", 
 _PRELOAD = ["numpy", "torch", "matplotlib", "matplotlib.pyplot"]
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
-# torch's CPU wheel does its BLAS and LAPACK (matmul, lstsq, svd) in Intel MKL, which picks a code path by the CPU
-# and by the memory alignment of each array: the last bit of a least-squares fit changed from one run to the next
-# (conv/equiv's fit_relu, 0.8924693407899369 vs 0.892469340789937). MKL's Conditional Numerical Reproducibility
-# mode COMPATIBLE takes one path everywhere, so a result no longer depends on alignment or on the machine.
+# torch's CPU wheel does its BLAS and LAPACK (matmul, lstsq, svd) in Intel MKL, which picks a code path by the CPU's
+# instruction set: the last bits of a result would differ between an author's machine and a CI runner. MKL's
+# Conditional Numerical Reproducibility mode COMPATIBLE takes the same code path on every x86 CPU. (It does not make
+# every routine deterministic: LAPACK's gelsy, torch.linalg.lstsq's default driver, still varied from run to run in
+# the last bit, so snippets/conv/equiv.py asks for gels; tests/test_reproducible.py is what finds such a routine.)
 NUMERIC_ENV = {"MKL_CBWR": "COMPATIBLE"}
 _ctx = None
 
