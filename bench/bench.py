@@ -413,7 +413,7 @@ def lighthouse_target(path: str, row: dict, stock: dict) -> str:
     if path == "(stock Material)":
         return ""
     if path.removeprefix("en/") == "":
-        return ok(row["performance"] >= 0.9 and stock["performance"] - row["performance"] <= 0.03 and good_rest)
+        return ok(row["performance"] >= 0.9 and round(stock["performance"] - row["performance"], 2) <= 0.03 and good_rest)  # scores have two decimals
     if path.removeprefix("en/").startswith("sample/"):
         return ok(good_rest)
     return ok(row["performance"] >= 0.9 and good_rest)
