@@ -1,4 +1,4 @@
-"""Less layout work when a page loads: code listings with fewer nodes.
+"""Less work when a page loads: code listings with fewer nodes, tables in a box of their own, off-screen parts skipped.
 
 A notebook page was eleven thousand nodes, most of them one ``<span>`` per code token, and Material's script
 measures the page as it starts (sidebars, ``toc.follow``), so the first layout of the whole page was most of the main
@@ -7,12 +7,29 @@ own colour (names, whitespace and, on purpose, operators and punctuation) and le
 colours alike share one span: the backprop notebook page went from 11 212 nodes to 4 778, the backprop page from
 3 991 to 3 799 (its nodes are mostly MathML).
 
-Measured and dropped: ``content-visibility: auto`` (with ``contain-intrinsic-size``) on each section of the topic
-pages and on each notebook cell, so that off-screen ones are not laid out at load. On the topic pages Lighthouse's
-performance and main-thread time did not move beyond run-to-run noise, and its colour check measured a bold line of
-a late section against the footer (a section above it changed height as it was laid out: accessibility 1.0 → 0.97).
-On a notebook page a link to a late heading landed 400 px off (cells above it took their real height after the jump)
-and the table of contents marked the heading before it.
+``box_tables`` puts each table in a ``<div class="table-box">`` of its own. Material's script wraps every table in its
+scrolling box after the page has loaded, a change to the list of the table's parent's children; on a page with
+MathML, Chromium's user-agent rule ``mmultiscripts > mprescripts ~ :nth-child(2n+1)`` makes such a change restyle
+the parent's whole subtree, so a table directly in the article cost a restyle of the whole article (the most
+expensive single step of the backprop page's load, traced with Chromium's invalidation tracking). In its own box, only
+the table is restyled. The box is a plain block without margins (the scrolling box's margins collapse through it),
+so the page looks the same; the layout tests measure every table.
+
+``wrap_sections`` and ``skip_code_inputs`` mark what the browser may skip while it is far off screen (``.cv-box``,
+``content-visibility: auto`` in ``site.css``): the body of each section of a topic page (what follows an ``h2``…``h6``,
+up to the next heading; the headings stay outside, so anchors and ``toc.follow`` measure real boxes) but the last
+``KEEP_LAST``, and each listing of a notebook page (markdown cells, with the headings, and outputs stay). A skipped part
+is not styled or laid out at load, so Material's start-up restyles of the whole document cover only what is near the
+screen. Until drawn, a part is as tall as ``estimate`` says, an upper bound computed here (then the height it last
+had). An earlier attempt gave every part 600 px: a part taller than that, measured by a script while skipped (axe's
+colour check in Lighthouse), lay over the footer, and a heading link on a notebook page, inside a skipped cell, landed
+400 px off. Upper bounds, headings outside every skipped part, and the last sections always drawn fix both
+(tests/test_layout_cost.py measures every part at 320 px against its estimate, follows an anchor and the table of
+contents, and runs axe's colour check with the footer in view).
+
+Also measured: Material's palette and root classes, set in the page's first bytes (overrides/main.html) so that the
+bundle's writes change nothing, and ``docs/assets/a11y.js`` reading every box before writing any: each removed one
+whole-document restyle at load.
 """
 
 from __future__ import annotations
@@ -68,6 +85,106 @@ def lean_code(html: str) -> str:
     return html
 
 
+_TABLE = re.compile(r"<table>(?:(?!<table[ >]).)*?</table>", re.S)
+
+
+def box_tables(html: str) -> str:
+    """Each table (Markdown's, without attributes) inside a box of its own.
+
+    >>> box_tables('<p>a</p><table><tr><td>1</td></tr></table><p>b</p><table></table>')
+    '<p>a</p><div class="table-box"><table><tr><td>1</td></tr></table></div><p>b</p><div class="table-box"><table></table></div>'
+    >>> box_tables('<table class="x"></table>')  # a table with a class is someone else's
+    '<table class="x"></table>'
+    """
+    return _TABLE.sub(lambda m: f'<div class="table-box">{m.group(0)}</div>', html)
+
+
+# -- off-screen parts skipped until the reader nears them ---------------------------------------------------------
+_HEADING = re.compile(r"<(h[2-6])\b[^>]*>.*?</\1>", re.S)
+_OPEN = re.compile(r"<(div|details|section|blockquote|table|ul|ol)\b|</(div|details|section|blockquote|table|ul|ol)>")
+KEEP_LAST = 2  # the last sections are always rendered: a jump to the end lays nothing out under the footer
+
+
+def _top_level(html: str, pos: int) -> bool:
+    depth = 0
+    for m in _OPEN.finditer(html, 0, pos):
+        depth += 1 if m.group(1) else -1
+    return depth == 0
+
+
+def estimate(body: str) -> int:
+    """An upper bound, in CSS px, of the height of a section's body in a phone's 358 px column (a laptop's column is
+    wider, so the section is shorter there): ~30 characters a line of 28 px, every block's margins, display math,
+    figures, table rows, code lines and the explorer at their tallest. Skipped, the body keeps this height (and then
+    the height it last had when it was drawn); it must not be smaller than the real one, or what a script measures
+    inside it (axe's colour check) would lie over what follows it.
+
+    >>> estimate('<p>' + 'a' * 300 + '</p>')
+    495
+    >>> estimate('<table><tr><td>1</td></tr><tr><td>2</td></tr></table>') > 2 * 48
+    True
+    """
+    # A closed block (Material's "deeper" details) is drawn as its summary line.
+    body = re.sub(r"<details\b(?![^>]*\bopen\b)[^>]*>\s*(<summary\b.*?</summary>).*?</details>", r"<div>\1</div>", body, flags=re.S)
+    s = re.sub(r"<math\b.*?</math>", lambda m: "x" * (len(re.findall(r"<m[ino]\b", m.group(0))) + 2), body, flags=re.S)
+    text = len(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", s)))
+    px = (text / 28 + 1) * 28
+    px += 16 * len(re.findall(r"<(?:p|li|h[2-6]|div|details|summary|dt|dd)\b", body))
+    px += 100 * body.count('class="math-display"')
+    px += 700 * body.count("<figure")
+    px += 48 * body.count("<tr") + 60 * body.count("<table")
+    px += 24 * sum(c.count("\n") + 1 for c in re.findall(r"<pre\b.*?</pre>", body, re.S))
+    px += 3500 * body.count('class="bp-explorer"')
+    return int(px * 1.15 + 100)
+
+
+def wrap_sections(html: str) -> str:
+    """What follows each top-level heading (up to the next one or the end) in ``div.section-body``; all but the last
+    ``KEEP_LAST`` get ``cv-box`` (skipped while off screen) and their estimated height.
+
+    >>> wrap_sections('<h1>T</h1><p>a</p><h2 id="x">X</h2><p>b</p><h3 id="y">Y</h3><p>c</p><h2 id="z">Z</h2><p>d</p>')
+    '<h1>T</h1><p>a</p><h2 id="x">X</h2><div class="section-body cv-box" style="--cv-h:151px"><p>b</p></div><h3 id="y">Y</h3><div class="section-body"><p>c</p></div><h2 id="z">Z</h2><div class="section-body"><p>d</p></div>'
+    >>> wrap_sections('<h2 id="x">X</h2><h3 id="y">Y</h3>')  # nothing between: nothing wrapped
+    '<h2 id="x">X</h2><h3 id="y">Y</h3>'
+    >>> wrap_sections('<div class="jp-Cell"><h2 id="x">X</h2></div><p>b</p>')  # a nested heading: no split there
+    '<div class="jp-Cell"><h2 id="x">X</h2></div><p>b</p>'
+    """
+    heads = [m for m in _HEADING.finditer(html) if _top_level(html, m.start())]
+    if not heads:
+        return html
+    out = [html[:heads[0].start()]]
+    for i, m in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(html)
+        body = html[m.end():end]
+        out.append(m.group(0))
+        if not body.strip():
+            out.append(body)
+        elif i < len(heads) - KEEP_LAST:
+            out.append(f'<div class="section-body cv-box" style="--cv-h:{estimate(body)}px">{body}</div>')
+        else:
+            out.append(f'<div class="section-body">{body}</div>')
+    return "".join(out)
+
+
+_INPUT = re.compile(r'<div class="jp-Cell-inputWrapper"( tabindex="0")?>(?=(?:(?!<div class="jp-Cell-inputWrapper").)*?'
+                    r'jp-CodeMirrorEditor(?:(?!<div class="jp-Cell-inputWrapper").)*?<pre>(.*?)</pre>)', re.S)
+
+
+def skip_code_inputs(html: str) -> str:
+    """A notebook page: each code cell's listing (nbconvert's input wrapper) is skipped while off screen, with its
+    height bounded by its number of lines (a listing scrolls sideways, so its height does not depend on the width).
+    Markdown cells, where the headings are, and outputs stay as they are.
+
+    >>> skip_code_inputs('<div class="jp-Cell-inputWrapper" tabindex="0"><div class="jp-CodeMirrorEditor">'
+    ...                  '<div class="highlight"><pre>a\\nb\\n</pre></div></div></div>')  # doctest: +ELLIPSIS
+    '<div class="jp-Cell-inputWrapper cv-box" style="--cv-h:152px" tabindex="0">...'
+    """
+    def box(m):
+        lines = m.group(2).count("\n") + 1
+        return f'<div class="jp-Cell-inputWrapper cv-box" style="--cv-h:{32 * lines + 56}px"{m.group(1) or ""}>'
+    return _INPUT.sub(box, html)
+
+
 @event_priority(-100)  # after the snippets hook has expanded directives and typeset the math
 def on_page_content(html, page, config, files):
-    return lean_code(html)
+    return skip_code_inputs(wrap_sections(box_tables(lean_code(html))))

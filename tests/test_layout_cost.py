@@ -1,5 +1,6 @@
-"""Code listings with fewer nodes (``hooks/layout_cost.py``) and their colours kept; every part of a page laid out,
-so heading anchors, the table of contents following the scroll (``toc.follow``) and the footer stay where they are."""
+"""What a page costs the browser as it loads (``hooks/layout_cost.py``): code listings with fewer nodes and their
+colours kept; off-screen parts skipped until scrolled to, with heading anchors, the table of contents following the
+scroll (``toc.follow``), the footer and axe's colour check working as on a page drawn whole."""
 
 from __future__ import annotations
 
@@ -24,14 +25,55 @@ def tab(chromium, built_site):
         context.close()
 
 
-@pytest.mark.parametrize("page", ["en/batchnorm/", NOTEBOOK])
-def test_every_part_of_a_page_is_laid_out(tab, page):
-    """Measured and dropped (hooks/layout_cost.py): skipping off-screen sections or cells gained nothing measurable,
-    moved late sections under Lighthouse's colour check and sent heading links on notebook pages to the wrong place."""
+@pytest.mark.parametrize("page", ["backprop/", NOTEBOOK])
+def test_off_screen_parts_are_skipped_at_load_and_drawn_when_scrolled_to(tab, page):
+    """hooks/layout_cost.py marks the sections of a topic page and the listings of a notebook page (``.cv-box``,
+    ``content-visibility: auto``): at load the browser skips those far below the screen; scrolled to, one is drawn."""
     tab.goto(tab.base + page, wait_until="load")
-    skipped = tab.evaluate("[...document.querySelectorAll('body *')]"
-                           ".filter(e => getComputedStyle(e).contentVisibility !== 'visible').length")
-    assert skipped == 0
+    # checkVisibility: false for what lies inside a part the browser is skipping.
+    state = ("[...document.querySelectorAll('.cv-box')]"
+             ".map(e => e.firstElementChild.checkVisibility({contentVisibilityAuto: true}))")
+    shown = tab.evaluate(state)
+    assert len(shown) >= 5 and shown.count(False) >= 3, shown
+    last = len(shown) - 1 - shown[::-1].index(False)
+    tab.evaluate(f"document.querySelectorAll('.cv-box')[{last}].scrollIntoView()")
+    tab.wait_for_function(f"document.querySelectorAll('.cv-box')[{last}].firstElementChild"
+                          f".checkVisibility({{contentVisibilityAuto: true}})", timeout=5000)
+    if page == NOTEBOOK:  # Material mounts a listing's copy button as it comes into view (feature content.lazy)
+        tab.wait_for_function(f"document.querySelectorAll('.cv-box')[{last}].querySelector('.md-clipboard')",
+                              timeout=5000)
+
+
+def test_no_skipped_part_is_taller_than_its_estimate(chromium, built_site):
+    """Until it is drawn, a skipped part keeps the height hooks/layout_cost.py estimated for it (``--cv-h``). Drawn,
+    with its images loaded and fonts in, none is taller than that, on every page, at a small phone's width (320 px:
+    the narrowest column makes every part its tallest; the estimates assume 358 px and keep a margin): what a script measures inside a skipped part (axe's colour check, Lighthouse's too) never lies
+    over what follows it, and parts only get shorter as they are drawn."""
+    from tests.browser import site_pages
+
+    rels = [p.rel for p in site_pages(built_site.site)]
+    too_short = []
+    with SiteServer(built_site.site, site_prefix(built_site.site)) as server:
+        context = chromium.new_context(viewport={"width": 320, "height": 700})
+        tab = context.new_page()
+        try:
+            for rel in rels:
+                tab.goto(server.url(rel), wait_until="load")
+                boxes = tab.evaluate("""async () => {
+                  await document.fonts.ready;
+                  const s = document.createElement('style');
+                  s.textContent = '.cv-box { content-visibility: visible !important; }';
+                  document.head.append(s);
+                  await Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => 0); }));
+                  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                  return [...document.querySelectorAll('.cv-box')].map(e => [
+                    e.getBoundingClientRect().height, parseFloat(e.style.getPropertyValue('--cv-h')),
+                    (e.previousElementSibling?.id || e.querySelector('pre')?.textContent || '').slice(0, 40)]); }""")
+                too_short += [f"{rel} {where!r}: drawn {real:.0f}px, estimated {est:.0f}px"
+                              for real, est, where in boxes if real > est]
+        finally:
+            context.close()
+    assert not too_short, "\n".join(too_short)
 
 
 def test_a_notebook_page_has_few_nodes_per_code_token(built_site):
@@ -139,3 +181,31 @@ def test_the_end_of_the_page_stays_put_and_passes_colour_contrast_at_a_phones_wi
     if "notebooks/" not in rel:  # nbconvert nests cells in cells: only the flat sections of a page are checked
         assert moved < 1, f"the footer moved {moved}px once the end of the page was shown"
     assert violations == [], violations
+
+
+@pytest.mark.parametrize("scheme,stored,expected", [("dark", None, "slate"), ("light", None, "default"),
+                                                    ("dark", 0, "default"), ("light", 1, "slate")])
+def test_the_palette_is_the_readers_before_materials_script_runs(chromium, built_site, scheme, stored, expected):
+    """overrides/partials/palette-early.js picks the palette as Material's bundle does (the reader's stored choice,
+    else the system's scheme) while the page is parsed: with the bundle blocked, the body already has it, and the
+    toggle that leads to the other palette is the one shown."""
+    import json
+
+    with SiteServer(built_site.site, site_prefix(built_site.site)) as server:
+        context = chromium.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 800})
+        tab = context.new_page()
+        try:
+            tab.route("**/assets/javascripts/bundle.*.min.js", lambda route: route.abort())
+            tab.goto(server.url("en/glossary/"), wait_until="domcontentloaded")
+            if stored is not None:  # Material stores {index, color} under its scoped key; __md_set writes it
+                tab.evaluate(f"__md_set('__palette', {json.dumps({'index': stored})})")
+                tab.reload(wait_until="domcontentloaded")
+            got = tab.evaluate("""() => ({scheme: document.body.getAttribute('data-md-color-scheme'),
+                switching: document.body.hasAttribute('data-md-color-switching'),
+                shown: [...document.querySelectorAll('[data-md-component=palette] label')].filter(l => !l.hidden)
+                         .map(l => document.getElementById(l.htmlFor).getAttribute('data-md-color-scheme'))})""")
+        finally:
+            context.close()
+    assert got["scheme"] == expected, got
+    assert got["shown"] == ["default" if expected == "slate" else "slate"], got
+    assert got["switching"], got  # transitions off until Material's bundle has settled the palette

@@ -12,15 +12,22 @@
   var SELECTOR = ".math-display, .md-typeset__scrollwrap, .md-content pre > code, .bp-explorer__graph, " +
                  ".jupyter-wrapper .jp-OutputArea-output, [data-scrollbox]";
 
-  function edges(box) {
+  // Measure every box first, then write: a write between two reads would make the browser lay the page out again
+  // for the next read. A box the browser is not drawing — inside a closed <details>, or in a part of the page it
+  // skips while far off screen (hooks/layout_cost.py) — is not measured: reading its size would make the browser lay
+  // it out for nothing. It is marked when the block opens or the part nears the screen (the listeners below).
+  function measure(box) {
     var max = box.scrollWidth - box.clientWidth;
-    box.classList.toggle("scrollbox--left", max > 1 && box.scrollLeft > 1);
-    box.classList.toggle("scrollbox--right", max > 1 && box.scrollLeft < max - 1);
+    return {scrolls: max > 1, max: max, left: box.scrollLeft};
   }
 
-  function update(box) {
-    var scrolls = box.scrollWidth > box.clientWidth + 1;
-    if (scrolls && !box.classList.contains("scrollbox")) {
+  function edges(box, m) {
+    box.classList.toggle("scrollbox--left", m.max > 1 && m.left > 1);
+    box.classList.toggle("scrollbox--right", m.max > 1 && m.left < m.max - 1);
+  }
+
+  function mark(box, m) {
+    if (m.scrolls && !box.classList.contains("scrollbox")) {
       var labels = LABELS[document.documentElement.lang] || LABELS.en;
       var kind = box.classList.contains("math-display") ? "math"
                : box.classList.contains("md-typeset__scrollwrap") ? "table"
@@ -31,23 +38,34 @@
       if (!box.hasAttribute("aria-label")) { box.setAttribute("aria-label", labels[kind]); box.dataset.scrollboxLabel = ""; }
       if (!box.dataset.scrollboxWatched) {
         box.dataset.scrollboxWatched = "1";
-        box.addEventListener("scroll", function () { edges(box); }, {passive: true});
+        box.addEventListener("scroll", function () { edges(box, measure(box)); }, {passive: true});
       }
-    } else if (!scrolls && box.classList.contains("scrollbox")) {
+    } else if (!m.scrolls && box.classList.contains("scrollbox")) {
       box.classList.remove("scrollbox", "scrollbox--left", "scrollbox--right");
       if ("scrollboxTab" in box.dataset) { box.removeAttribute("tabindex"); delete box.dataset.scrollboxTab; }
       if ("scrollboxRole" in box.dataset) { box.removeAttribute("role"); delete box.dataset.scrollboxRole; }
       if ("scrollboxLabel" in box.dataset) { box.removeAttribute("aria-label"); delete box.dataset.scrollboxLabel; }
     }
-    edges(box);
+    edges(box, m);
   }
 
-  function all() { document.querySelectorAll(SELECTOR).forEach(update); }
+  function update(boxes) {
+    boxes = Array.prototype.filter.call(boxes, function (box) {
+      return !box.closest("details:not([open])") && (!box.checkVisibility || box.checkVisibility({contentVisibilityAuto: true}));
+    });
+    var sizes = boxes.map(measure);
+    boxes.forEach(function (box, i) { mark(box, sizes[i]); });
+  }
+
+  function all() { update(document.querySelectorAll(SELECTOR)); }
   var pending = 0;
   window.addEventListener("resize", function () { cancelAnimationFrame(pending); pending = requestAnimationFrame(all); });
   // Opening a collapsed block (<details>) lays out what it holds for the first time.
   document.addEventListener("toggle", function (e) {
-    if (e.target.open) e.target.querySelectorAll(SELECTOR).forEach(update);
+    if (e.target.open) update(e.target.querySelectorAll(SELECTOR));
+  }, true);
+  document.addEventListener("contentvisibilityautostatechange", function (e) {
+    if (!e.skipped) update(e.target.querySelectorAll(SELECTOR));
   }, true);
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(all);  // widths change when the math font arrives
   document$.subscribe(all);
