@@ -40,7 +40,7 @@ def test_off_screen_parts_are_skipped_at_load_and_drawn_when_scrolled_to(tab, pa
     tab.wait_for_function(f"document.querySelectorAll('.cv-box')[{last}].firstElementChild"
                           f".checkVisibility({{contentVisibilityAuto: true}})", timeout=5000)
     if page == NOTEBOOK:  # Material mounts a listing's copy button as it comes into view (feature content.lazy)
-        tab.wait_for_function(f"document.querySelectorAll('.cv-box')[{last}].querySelector('.md-clipboard')",
+        tab.wait_for_function(f"document.querySelectorAll('.cv-box')[{last}].querySelector('.md-code__button')",
                               timeout=5000)
 
 

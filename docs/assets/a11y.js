@@ -49,12 +49,32 @@
     edges(box, m);
   }
 
+  // A listing in a part the browser is skipping is judged by its longest line instead (a line of monospace text is
+  // its number of characters wide), generously: within CODE_SLACK px of not fitting counts as scrolling, so that a
+  // listing that scrolls always has its tab stop (a keyboard reader can reach and scroll it; axe checks this at
+  // load); it is measured exactly when its part is drawn.
+  var CODE_SLACK = 160, charWidth = 0;
+  function guess(code) {
+    var part = code.closest(".cv-box");
+    if (!charWidth) {
+      var ctx = document.createElement("canvas").getContext("2d");
+      ctx.font = getComputedStyle(code).font;
+      charWidth = ctx.measureText("0").width || 9;
+    }
+    var longest = code.textContent.split("\n").reduce(function (n, line) { return Math.max(n, line.length); }, 0);
+    return {scrolls: longest * charWidth > part.clientWidth - CODE_SLACK, max: 0, left: 0};
+  }
+
   function update(boxes) {
-    boxes = Array.prototype.filter.call(boxes, function (box) {
-      return !box.closest("details:not([open])") && (!box.checkVisibility || box.checkVisibility({contentVisibilityAuto: true}));
+    var drawn = [], skipped = [];
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.closest("details:not([open])")) return;
+      if (!box.checkVisibility || box.checkVisibility({contentVisibilityAuto: true})) drawn.push(box);
+      else if (box.tagName === "CODE" && box.closest(".cv-box")) skipped.push(box);
     });
-    var sizes = boxes.map(measure);
-    boxes.forEach(function (box, i) { mark(box, sizes[i]); });
+    var sizes = drawn.map(measure), guesses = skipped.map(guess);
+    drawn.forEach(function (box, i) { mark(box, sizes[i]); });
+    skipped.forEach(function (box, i) { mark(box, guesses[i]); });
   }
 
   function all() { update(document.querySelectorAll(SELECTOR)); }
