@@ -2,7 +2,9 @@
 
 The built site is made once (``built_site``) with the project's snippet cache, and every test that reads the site
 (HTML checks, browser tests, parity) uses it. Runner tests build small projects in ``tmp_path`` with their own
-cache, so they can count executions exactly.
+cache, so they can count executions exactly. In Chromium, every page is loaded once per viewport and colour scheme
+(``site_visits``, ``tests/browser.py``) and the page checks of ``test_browser``, ``test_layout`` and ``test_reader``
+read those records.
 """
 
 from __future__ import annotations
@@ -175,3 +177,25 @@ def chromium(chromium_path):
         browser = pw.chromium.launch(executable_path=chromium_path, args=args, headless=True, env=env)
         yield browser
         browser.close()
+
+
+# -- the built site in Chromium -------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """The built site served as GitHub Pages will serve it: under the path prefix of its ``site_url``."""
+    from browser import SiteServer, site_prefix
+
+    with SiteServer(built_site.site, site_prefix(built_site.site)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def site_visits(chromium, site_server, built_site) -> dict:
+    """{(width, scheme, rel): Visit}: every page of both languages loaded once per viewport (laptop 1280×800, phone
+    390×844) and colour scheme, the 404 page on a laptop; ``tests/browser.py`` ``visit_site`` says what is recorded."""
+    from browser import LANGS, site_pages, visit_site
+    from sitegen.topics import load as load_topics
+
+    pages = site_pages(built_site.site)
+    assert {p.lang for p in pages} == set(LANGS), pages
+    return visit_site(chromium, site_server, pages, tuple(t.slug for t in load_topics()))
