@@ -9,6 +9,7 @@ read those records.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -49,9 +50,24 @@ def mkdocs_build(project: Path, site: Path, *extra: str, env: dict | None = None
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Build:
-    """The real site, built once per test session with ``mkdocs build --strict``."""
-    site = tmp_path_factory.mktemp("site") / "site"
-    build = mkdocs_build(ROOT, site, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    """The real site, built once per test session with ``mkdocs build --strict``. Under ``pytest -n`` the first
+    process that needs it builds it and the others wait for that build and read it (a file lock in the run's
+    temporary directory, which its processes share)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        build = mkdocs_build(ROOT, tmp_path_factory.mktemp("site") / "site", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    else:
+        from filelock import FileLock
+
+        shared = tmp_path_factory.getbasetemp().parent  # the run's directory; each process has its own below it
+        record = shared / "built_site.json"
+        with FileLock(str(shared / "built_site.lock")):
+            if record.exists():
+                build = Build(**json.loads(record.read_text(encoding="utf-8")))
+                build.site = Path(build.site)
+            else:
+                build = mkdocs_build(ROOT, shared / "site", env={"SOURCE_DATE_EPOCH": "1700000000"})
+                record.write_text(json.dumps({"returncode": build.returncode, "output": build.output,
+                                              "site": str(build.site)}), encoding="utf-8")
     assert build.returncode == 0, build.output[-6000:]
     return build
 
