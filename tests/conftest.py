@@ -2,11 +2,14 @@
 
 The built site is made once (``built_site``) with the project's snippet cache, and every test that reads the site
 (HTML checks, browser tests, parity) uses it. Runner tests build small projects in ``tmp_path`` with their own
-cache, so they can count executions exactly.
+cache, so they can count executions exactly. In Chromium, every page is loaded once per viewport and colour scheme
+(``site_visits``, ``tests/browser.py``) and the page checks of ``test_browser``, ``test_layout`` and ``test_reader``
+read those records.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -47,9 +50,24 @@ def mkdocs_build(project: Path, site: Path, *extra: str, env: dict | None = None
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Build:
-    """The real site, built once per test session with ``mkdocs build --strict``."""
-    site = tmp_path_factory.mktemp("site") / "site"
-    build = mkdocs_build(ROOT, site, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    """The real site, built once per test session with ``mkdocs build --strict``. Under ``pytest -n`` the first
+    process that needs it builds it and the others wait for that build and read it (a file lock in the run's
+    temporary directory, which its processes share)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        build = mkdocs_build(ROOT, tmp_path_factory.mktemp("site") / "site", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    else:
+        from filelock import FileLock
+
+        shared = tmp_path_factory.getbasetemp().parent  # the run's directory; each process has its own below it
+        record = shared / "built_site.json"
+        with FileLock(str(shared / "built_site.lock")):
+            if record.exists():
+                build = Build(**json.loads(record.read_text(encoding="utf-8")))
+                build.site = Path(build.site)
+            else:
+                build = mkdocs_build(ROOT, shared / "site", env={"SOURCE_DATE_EPOCH": "1700000000"})
+                record.write_text(json.dumps({"returncode": build.returncode, "output": build.output,
+                                              "site": str(build.site)}), encoding="utf-8")
     assert build.returncode == 0, build.output[-6000:]
     return build
 
@@ -175,3 +193,25 @@ def chromium(chromium_path):
         browser = pw.chromium.launch(executable_path=chromium_path, args=args, headless=True, env=env)
         yield browser
         browser.close()
+
+
+# -- the built site in Chromium -------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """The built site served as GitHub Pages will serve it: under the path prefix of its ``site_url``."""
+    from browser import SiteServer, site_prefix
+
+    with SiteServer(built_site.site, site_prefix(built_site.site)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def site_visits(chromium, site_server, built_site) -> dict:
+    """{(width, scheme, rel): Visit}: every page of both languages loaded once per viewport (laptop 1280×800, phone
+    390×844) and colour scheme, the 404 page on a laptop; ``tests/browser.py`` ``visit_site`` says what is recorded."""
+    from browser import LANGS, site_pages, visit_site
+    from sitegen.topics import load as load_topics
+
+    pages = site_pages(built_site.site)
+    assert {p.lang for p in pages} == set(LANGS), pages
+    return visit_site(chromium, site_server, pages, tuple(t.slug for t in load_topics()))

@@ -1,17 +1,15 @@
 """The built site in Chromium, as readers use it: every page of both languages, light and dark.
 
-One Chromium for the session (``chromium`` in conftest.py); each page is visited once per colour scheme
-(``visits``) and every check below reads those records, so adding a check costs no page load. The site is served under the path prefix of its ``site_url``
-(``tests/browser.py``), as GitHub Pages will serve it. Accessibility: axe-core from npm (``node_modules``), injected
-into each page. Screenshots of one page per topic, light and dark, go to ``$TMPDIR/dl-basics-screenshots``.
+One Chromium for the session (``chromium`` in conftest.py); each page is loaded once per viewport and colour scheme
+(``site_visits`` in conftest.py, ``tests/browser.py``) and every check below reads the laptop's records (1280×800),
+so adding a check costs no page load. The site is served under the path prefix of its ``site_url``, as GitHub Pages
+will serve it. Accessibility: axe-core from npm (``node_modules``), injected into each page. Screenshots of one page
+per topic, light and dark, go to ``$TMPDIR/dl-basics-screenshots``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, unquote
 
@@ -19,91 +17,17 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitegen.topics import load as load_topics
-from browser import LANGS, SiteServer, SitePage, site_pages, site_prefix, url_to_rel
+from browser import (LANGS, MISSING, SCHEMES, SCREENSHOTS, SitePage, Visit, is_notebook, screenshot_pages,
+                     site_pages, site_prefix, url_to_rel)
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCHEMES = {"light": "default", "dark": "slate"}        # Playwright colour scheme -> Material palette scheme
-# The dark scheme changes colours only (Material's palette), not the DOM: every axe rule runs in light, and in dark
-# the rules whose outcome depends on colour. Halves the slowest part of the visits.
-AXE_RULES = {"light": None, "dark": ["color-contrast", "link-in-text-block"]}
 TOPICS = tuple(t.slug for t in load_topics())  # topics.yml, in teaching order
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "dl-basics-screenshots")
-MISSING = "en/no-such-page/deeper/"                      # a 404 two levels deep: absolute links must still work
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 LATIN = re.compile(r"[A-Za-z]")
 # TeX left in visible text (outside code): delimiters, $$, and any control word such as \frac or \partial.
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\[A-Za-z]{2,}|\$[^$\n]{0,80}[\\^_][^$\n]{0,80}\$")
-
-COLLECT_JS = """async () => {
-  // Open every collapsed block ("??? note" deeper parts, self-check answers): what a reader sees after expanding
-  // them is checked too (figures load in their theme, math is typeset).
-  document.querySelectorAll('details:not([open])').forEach(d => { d.open = true; });
-  // Lazy images load only when scrolled to: bring each displayed one into view and wait for it.
-  const imgs = [...document.images];
-  for (const img of imgs) {
-    if (!img.getClientRects().length) continue;
-    img.scrollIntoView();
-    if (!img.complete) await new Promise(r => { img.addEventListener('load', r, {once: true});
-                                                 img.addEventListener('error', r, {once: true});
-                                                 setTimeout(r, 5000); });
-  }
-  window.scrollTo(0, 0);
-  const clone = document.body.cloneNode(true);
-  clone.querySelectorAll('pre, code, script, style, math, textarea').forEach(e => e.remove());
-  const text = clone.textContent;
-  return {
-    lang: document.documentElement.lang,
-    scheme: document.body.getAttribute('data-md-color-scheme'),
-    text,
-    unTypeset: [...document.querySelectorAll('.arithmatex')].filter(e => !e.querySelector('math'))
-                 .map(e => e.textContent.slice(0, 80)),
-    mathCount: document.querySelectorAll('math').length,
-    images: imgs.map(img => ({src: img.currentSrc || img.src, attrSrc: img.getAttribute('src') || '',
-                              alt: img.getAttribute('alt'), displayed: img.getClientRects().length > 0,
-                              complete: img.complete, width: img.naturalWidth,
-                              content: !!img.closest('.md-content'),
-                              narrow: img.classList.contains('snippet-figure__narrow')})),
-    selector: [...document.querySelectorAll('.md-select__link[hreflang]')]
-                .map(a => ({lang: a.getAttribute('hreflang'), href: a.href})),
-  };
-}"""
-
-AXE_JS = """async (rules) => {
-  const opts = {resultTypes: ['violations']};
-  if (rules) opts.runOnly = {type: 'rule', values: rules};
-  const r = await axe.run(document, opts);
-  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').slice(0, 200))}));
-}"""
-
-
-@dataclass
-class Visit:
-    page: SitePage | None          # None: the 404 page
-    url: str
-    scheme: str
-    status: int = 0
-    external: list = field(default_factory=list)
-    requests: list = field(default_factory=list)
-    failed: list = field(default_factory=list)
-    console: list = field(default_factory=list)
-    data: dict = field(default_factory=dict)
-    axe: list = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return f"{self.page.rel or '/' if self.page else '404'} [{self.scheme}]"
-
-
-@pytest.fixture(scope="session")
-def site_server(built_site):
-    with SiteServer(built_site.site, site_prefix(built_site.site)) as server:
-        yield server
 
 
 @pytest.fixture(scope="session")
@@ -114,74 +38,10 @@ def pages(built_site) -> list[SitePage]:
 
 
 @pytest.fixture(scope="session")
-def visits(chromium, site_server, pages) -> dict[tuple[str, str], Visit]:
-    """Every page (and the 404 page) once per colour scheme; key: (scheme, rel) with rel None for the 404 page."""
-    assert AXE.exists(), "node_modules/axe-core missing: run ./dev test (npm ci)"
-    axe_src = AXE.read_text(encoding="utf-8")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shots = _screenshot_pages(pages)
-    out: dict = {}
-    for scheme in SCHEMES:
-        context = chromium.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        current: list[Visit] = []
-
-        def on_request(req):
-            current[-1].requests.append(req.url)
-            if not req.url.startswith((site_server.origin + "/", "data:", "blob:")):
-                current[-1].external.append(req.url)
-
-        def on_failed(req):
-            current[-1].failed.append(f"{req.url}: {req.failure}")
-
-        def on_response(resp):
-            v = current[-1]
-            if resp.status >= 400 and not (v.page is None and resp.url == v.url):
-                v.failed.append(f"{resp.url}: HTTP {resp.status}")
-
-        def on_console(msg):
-            if msg.type == "error":
-                v = current[-1]
-                loc = msg.location or {}
-                # The 404 page's own document status is the point of it, not an error.
-                if v.page is None and loc.get("url") == v.url and "404" in msg.text:
-                    return
-                v.console.append(f"{msg.text} @ {loc.get('url')}:{loc.get('lineNumber')}")
-
-        tab.on("request", on_request)
-        tab.on("requestfailed", on_failed)
-        tab.on("response", on_response)
-        tab.on("console", on_console)
-        tab.on("pageerror", lambda err: current[-1].console.append(f"uncaught: {err}"))
-
-        for page in [*pages, None]:
-            url = site_server.url(page.rel if page else MISSING)
-            visit = Visit(page, url, scheme)
-            current.append(visit)
-            response = tab.goto(url, wait_until="networkidle")
-            visit.status = response.status if response else 0
-            visit.data = tab.evaluate(COLLECT_JS)
-            if page is None or page.rel.removeprefix("en/").startswith("notebooks/"):
-                # Every other page gets axe at both widths and in both schemes in tests/test_layout.py.
-                tab.add_script_tag(content=axe_src)
-                visit.axe = tab.evaluate(AXE_JS, AXE_RULES[scheme])
-            if page in shots:
-                path = SCREENSHOTS / f"{page.lang}-{page.topic}-{scheme}.png"
-                tab.screenshot(path=str(path), full_page=True)
-            out[(scheme, page.rel if page else None)] = visit
-        context.close()
-    print(f"\nscreenshots: {SCREENSHOTS}")
-    return out
-
-
-def _screenshot_pages(pages) -> set[SitePage]:
-    """One page per topic that exists: the Ukrainian one, else the English one."""
-    chosen = set()
-    for topic in TOPICS:
-        found = [p for p in pages if p.topic == topic]
-        if found:
-            chosen.add(min(found, key=lambda p: p.lang != "uk"))
-    return chosen
+def visits(site_visits) -> dict[tuple[str, str], Visit]:
+    """Every page (and the 404 page) once per colour scheme at a laptop's width; key: (scheme, rel) with rel None
+    for the 404 page."""
+    return {(scheme, rel): v for (width, scheme, rel), v in site_visits.items() if width == "laptop"}
 
 
 def _report(problems: dict) -> str:
@@ -309,14 +169,16 @@ def test_every_content_image_has_alt_text_in_the_pages_language(visits):
 def test_axe_finds_no_serious_or_critical_violations_in_light_and_dark(visits):
     """Notebook pages and the 404 page here; topic, glossary and home pages in tests/test_layout.py (both widths)."""
     assert {v.scheme for v in visits.values()} == set(SCHEMES)
+    here = [v for v in visits.values() if v.page is None or is_notebook(v.page)]
+    assert all(v.axe is not None for v in here) and len(here) > 2
     problems = {v.name: [f"{a['impact']} {a['id']}: {a['help']}\n    " + "\n    ".join(a["nodes"]) for a in v.axe]
-                for v in visits.values()}
+                for v in here}
     assert not any(problems.values()), _report(problems)
 
 
 # -- screenshots ------------------------------------------------------------------------------------------------
 def test_screenshots_of_one_page_per_topic_in_both_schemes(visits, pages):
-    chosen = _screenshot_pages(pages)
+    chosen = screenshot_pages(pages, TOPICS)
     for page in chosen:
         for scheme in SCHEMES:
             shot = SCREENSHOTS / f"{page.lang}-{page.topic}-{scheme}.png"

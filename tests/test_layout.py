@@ -3,7 +3,8 @@
 Chromium sees only the fonts the project installs (tests/fonts/fonts.conf, set by the ``chromium`` fixture) plus the
 math font the site ships, so these measurements are the same on every machine. Every non-notebook page of both
 languages is visited at 1280×800 and 390×844, light and dark, with every ``<details>`` block open
-(``tests/layout.py`` measures). Screenshots of each topic at both widths go to ``$TMPDIR/dl-basics-screenshots``.
+(``tests/layout.py`` measures, in the session's one load of each page per viewport and scheme: ``site_visits`` in
+conftest.py). Screenshots of each topic at both widths go to ``$TMPDIR/dl-basics-screenshots``.
 """
 
 from __future__ import annotations
@@ -16,24 +17,15 @@ import pytest
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 
-from browser import SiteServer, site_pages, site_prefix
-from layout import MEASURE_JS, platform_fonts
+from browser import VIEWPORTS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import make_mathfont  # noqa: E402
 
 FONT = make_mathfont.OUT
-WIDTHS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+WIDTHS = VIEWPORTS  # laptop 1280×800, phone 390×844
 SCHEMES = ("light", "dark")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_JS = """async (rules) => {
-  const opts = {resultTypes: ['violations']};
-  if (rules) opts.runOnly = {type: 'rule', values: rules};
-  const r = await axe.run(document, opts);
-  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
-}"""
 
 
 def _italic(ch: str) -> str:
@@ -112,38 +104,20 @@ def test_site_css_names_the_shipped_math_font_first():
 # -- in Chromium ---------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def layout_pages(built_site):
-    pages = [p for p in site_pages(built_site.site) if not p.rel.removeprefix("en/").startswith("notebooks/")]
-    assert {p.topic for p in pages} >= {"index", "glossary"}
-    return pages
-
-
-@pytest.fixture(scope="session")
-def layouts(chromium, built_site, layout_pages):
-    """{(width, scheme, rel): measurements} for every page but the notebooks; axe at each width (all rules light,
-    colours dark). tests/test_browser.py runs axe on the notebook pages and the 404 page only."""
-    from test_browser import SCREENSHOTS, TOPICS
-
-    axe_src = AXE.read_text(encoding="utf-8")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def layouts(site_visits):
+    """{(width, scheme, rel): measurements} for every page but the notebooks, from the session's one load of each
+    page per viewport and scheme (``site_visits``, every ``<details>`` open); axe at each width (all rules light,
+    colours dark). tests/test_browser.py reports axe on the notebook pages and the 404 page."""
     out = {}
-    with SiteServer(built_site.site, site_prefix(built_site.site)) as server:
-        for width, viewport in WIDTHS.items():
-            for scheme in SCHEMES:
-                context = chromium.new_context(color_scheme=scheme, viewport=viewport)
-                tab = context.new_page()
-                for page in layout_pages:
-                    tab.goto(server.url(page.rel), wait_until="load")  # MEASURE_JS awaits the fonts
-                    m = tab.evaluate(MEASURE_JS)
-                    if scheme == "light" and m["mathCount"]:
-                        m["fonts"] = sorted(platform_fonts(tab))
-                    tab.add_script_tag(content=axe_src)
-                    m["axe"] = tab.evaluate(AXE_JS, None if scheme == "light" else ["color-contrast", "link-in-text-block"])
-                    if page.topic in TOPICS:
-                        tab.evaluate("window.scrollTo(0, 0)")
-                        tab.screenshot(path=str(SCREENSHOTS / f"{page.lang}-{page.topic}-{width}-{scheme}.png"))
-                    out[(width, scheme, page.rel)] = m
-                context.close()
+    for (width, scheme, rel), v in site_visits.items():
+        if v.layout is None:
+            continue
+        out[(width, scheme, rel)] = dict(v.layout, axe=[a["id"] + ": " + ", ".join(n.split(" :: ")[0] for n in a["nodes"][:3])
+                                                       for a in v.axe])
+    rels = {rel for (_, _, rel) in out}
+    assert {"", "en/", "glossary/", "en/glossary/"} <= rels, sorted(rels)
+    assert {(w, s) for (w, s, _) in out} == {(w, s) for w in WIDTHS for s in SCHEMES}
+    assert not any(r.removeprefix("en/").startswith("notebooks/") for r in rels)
     return out
 
 

@@ -99,9 +99,11 @@ def _execute(path: Path, workdir: Path) -> nbformat.NotebookNode:
 
 
 @pytest.mark.slow
-def test_downloaded_notebooks_run_top_to_bottom_in_a_fresh_kernel_outside_the_repository(tmp_path, monkeypatch):
+def test_downloaded_notebooks_run_top_to_bottom_in_a_fresh_kernel_outside_the_repository(tmp_path, monkeypatch,
+                                                                                        built_site):
     """Each committed notebook alone in an empty folder, a fresh kernel, no project path: what it prints equals what
-    the site shows (the build's cached results), and it shows as many tables and figures."""
+    the site shows (the session build's cached results: ``built_site`` ran every snippet, so none runs again here),
+    and it shows as many tables and figures."""
     monkeypatch.delenv("PYTHONPATH", raising=False)
     monkeypatch.delenv("MPLBACKEND", raising=False)  # as in a fresh Jupyter (the runner sets Agg for its children)
     jobs = {}

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import random
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 
-from browser import SiteServer, site_prefix, url_to_rel
+from browser import READER_SHOTS, SCREENSHOTS, SiteServer, load_all_images, site_prefix, url_to_rel
 from sitegen.topics import load as load_topics
 from snippets.backprop._graph import HOMEWORK, INPUTS, autograd
 
@@ -27,7 +24,6 @@ WIDTHS = {"laptop": (1280, 800), "phone": (390, 844)}
 MIN_PX = {"laptop": 11.0, "phone": 9.0}  # smallest figure text as drawn, CSS px
 TOPICS = load_topics()
 LANG_PREFIX = {"uk": "", "en": "en/"}
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "dl-basics-screenshots")
 # Matplotlib writes SVG text (svg.fonttype none) with its size in user units, one per point of the figure.
 FONT = re.compile(r"font(?:-size)?:\s*(?:(?:italic|oblique|bold|normal|\d00)\s+)*([\d.]+)px")
 VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"')
@@ -54,55 +50,49 @@ def tab(request, chromium):
     context.close()
 
 
-SHOWN_FIGURES_JS = """() => [...document.querySelectorAll('.snippet-figure img')]
-  .filter(i => i.getClientRects().length && getComputedStyle(i).display !== 'none')
-  .map(i => { const pic = i.getAttribute('src').split('#')[0];
-              return {src: new URL(pic, location.href).href, width: i.getBoundingClientRect().width}; })"""
-
-
 def svg_text_sizes(svg: str) -> tuple[float, list[float]]:
     m = VIEWBOX.search(svg)
     assert m, "an SVG without a viewBox"
     return float(m[3]), [float(x) for x in FONT.findall(svg)]
 
 
-def load_all_images(page):
-    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
-    page.wait_for_function("[...document.images].every(i => i.complete)", timeout=15000)
+def reader_visits(site_visits, width: str) -> dict[str, object]:
+    """The session's light load of each page of ``pages_of`` at ``width`` (``site_visits``: every image loaded, every
+    ``<details>`` open for the figures; the sideways scroll read as loaded, nothing opened)."""
+    found = {rel: site_visits[(width, "light", rel)] for lang in LANG_PREFIX for rel in pages_of(lang)}
+    assert all(v.status == 200 for v in found.values()), {rel: v.status for rel, v in found.items()}
+    return found
 
 
 # -- figures ----------------------------------------------------------------------------------------------------
-def test_smallest_figure_text_as_drawn(tab, server, built_site):
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_smallest_figure_text_as_drawn(site_visits, site_server, built_site, width):
     """Every displayed figure, per width: its smallest SVG text times the scale it is drawn at."""
     report, seen = [], 0
-    for lang in LANG_PREFIX:
-        for rel in pages_of(lang):
-            tab.goto(server.url(rel))
-            load_all_images(tab)
-            for fig in tab.evaluate(SHOWN_FIGURES_JS):
-                path = url_to_rel(fig["src"], server)
-                view_w, sizes = svg_text_sizes((built_site.site / path).read_text(encoding="utf-8"))
-                if not sizes:
-                    continue
-                drawn = min(sizes) * fig["width"] / view_w
-                seen += 1
-                report.append((round(drawn, 1), rel, path))
-    low = sorted(r for r in report if r[0] < MIN_PX[tab.width_name])
-    print(f"\n{tab.width_name}: smallest figure text per figure (CSS px):\n  " +
+    for rel, visit in reader_visits(site_visits, width).items():
+        for fig in visit.figures:
+            path = url_to_rel(fig["src"], site_server)
+            view_w, sizes = svg_text_sizes((built_site.site / path).read_text(encoding="utf-8"))
+            if not sizes:
+                continue
+            drawn = min(sizes) * fig["width"] / view_w
+            seen += 1
+            report.append((round(drawn, 1), rel, path))
+    low = sorted(r for r in report if r[0] < MIN_PX[width])
+    print(f"\n{width}: smallest figure text per figure (CSS px):\n  " +
           "\n  ".join(f"{px:5.1f}  {path}  on /{rel}" for px, rel, path in sorted(set(report))))
     assert seen >= 8, report
-    assert not low, f"{tab.width_name}: figure text under {MIN_PX[tab.width_name]} CSS px: {low}"
+    assert not low, f"{width}: figure text under {MIN_PX[width]} CSS px: {low}"
 
 
-def test_phone_gets_the_narrow_variant_and_laptop_the_wide(tab, server):
-    tab.goto(server.url("backprop/"))
-    load_all_images(tab)
-    srcs = [f["src"] for f in tab.evaluate(SHOWN_FIGURES_JS)]
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_phone_gets_the_narrow_variant_and_laptop_the_wide(site_visits, width):
+    srcs = [f["src"] for f in site_visits[(width, "light", "backprop/")].figures]
     narrow = [s for s in srcs if "_narrow." in s]
-    if tab.width_name == "phone":
+    if width == "phone":
         assert any("graph_narrow." in s for s in narrow), srcs
     else:
-        assert not narrow, srcs
+        assert srcs and not narrow, srcs
 
 
 def test_every_ukrainian_figure_writes_decimal_commas(built_site):
@@ -118,9 +108,9 @@ def test_every_ukrainian_figure_writes_decimal_commas(built_site):
 
 def test_a_figure_opens_larger_on_click(tab, server):
     tab.goto(server.url("en/backprop/"))
+    load_all_images(tab)  # a lazy image not loaded yet has no size: it would never count as visible
     img = tab.locator(".snippet-figure img:visible").first
     img.scroll_into_view_if_needed()
-    load_all_images(tab)
     before = img.bounding_box()["width"]
     img.click()
     dialog = tab.locator("dialog.figure-zoom")
@@ -134,24 +124,18 @@ def test_a_figure_opens_larger_on_click(tab, server):
 
 
 # -- pages ------------------------------------------------------------------------------------------------------
-def test_no_sideways_scroll_on_topic_and_notebook_pages(tab, server):
-    wide = {}
-    for lang in LANG_PREFIX:
-        for rel in pages_of(lang):
-            tab.goto(server.url(rel))
-            sw, cw = tab.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            if sw > cw:
-                wide[rel] = (sw, cw)
-    assert not wide, f"{tab.width_name}: pages wider than the screen: {wide}"
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_no_sideways_scroll_on_topic_and_notebook_pages(site_visits, width):
+    wide = {rel: v.sideways for rel, v in reader_visits(site_visits, width).items() if v.sideways[0] > v.sideways[1]}
+    assert not wide, f"{width}: pages wider than the screen: {wide}"
 
 
-def test_screenshots_at_both_widths(tab, server):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for rel in ("", "backprop/", "en/notebooks/backprop/"):
-        tab.goto(server.url(rel))
-        load_all_images(tab)
-        name = (rel.strip("/").replace("/", "-") or "home") + f"-{tab.width_name}.png"
-        tab.screenshot(path=str(SCREENSHOTS / name), full_page=rel == "")
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_screenshots_at_both_widths(site_visits, width):
+    """Taken in the session's load of each page (``site_visits``), as a reader first sees it, every image loaded."""
+    for rel in READER_SHOTS:
+        assert site_visits[(width, "light", rel)].status == 200
+        name = (rel.strip("/").replace("/", "-") or "home") + f"-{width}.png"
         assert (SCREENSHOTS / name).stat().st_size > 10_000
 
 
