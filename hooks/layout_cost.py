@@ -17,14 +17,14 @@ so the page looks the same; the layout tests measure every table.
 
 ``wrap_sections`` and ``skip_code_inputs`` mark what the browser may skip while it is far off screen (``.cv-box``,
 ``content-visibility: auto`` in ``site.css``): the body of each section of a topic page (what follows an ``h2``…``h6``,
-up to the next heading; the headings stay outside, so anchors and ``toc.follow`` measure real boxes) but the last
-``KEEP_LAST``, and each listing of a notebook page (markdown cells, with the headings, and outputs stay). A skipped part
+up to the next heading; the headings stay outside, so anchors and ``toc.follow`` measure real boxes), and each listing
+and each cell's outputs of a notebook page (``skip_code_inputs``, ``skip_outputs``; markdown cells, with the headings,
+stay). A skipped part
 is not styled or laid out at load, so Material's start-up restyles of the whole document cover only what is near the
 screen. Until drawn, a part is as tall as ``estimate`` says, an upper bound computed here (then the height it last
 had). An earlier attempt gave every part 600 px: a part taller than that, measured by a script while skipped (axe's
 colour check in Lighthouse), lay over the footer, and a heading link on a notebook page, inside a skipped cell, landed
-400 px off. Upper bounds, headings outside every skipped part, and the last sections always drawn fix both
-(tests/test_layout_cost.py measures every part at 320 px against its estimate, follows an anchor and the table of
+400 px off. Upper bounds and headings outside every skipped part fix both (tests/test_layout_cost.py measures every part at 320 px against its estimate, follows an anchor and the table of
 contents, and runs axe's colour check with the footer in view).
 
 Also measured: Material's palette and root classes, set in the page's first bytes (overrides/main.html) so that the
@@ -102,7 +102,6 @@ def box_tables(html: str) -> str:
 # -- off-screen parts skipped until the reader nears them ---------------------------------------------------------
 _HEADING = re.compile(r"<(h[2-6])\b[^>]*>.*?</\1>", re.S)
 _OPEN = re.compile(r"<(div|details|section|blockquote|table|ul|ol)\b|</(div|details|section|blockquote|table|ul|ol)>")
-KEEP_LAST = 2  # the last sections are always rendered: a jump to the end lays nothing out under the footer
 
 
 def _top_level(html: str, pos: int) -> bool:
@@ -115,21 +114,26 @@ def _top_level(html: str, pos: int) -> bool:
 def estimate(body: str) -> int:
     """An upper bound, in CSS px, of the height of a section's body in a phone's 358 px column (a laptop's column is
     wider, so the section is shorter there): ~30 characters a line of 28 px, every block's margins, display math,
-    figures, table rows, code lines and the explorer at their tallest. Skipped, the body keeps this height (and then
+    figures, images, table rows, code lines and the explorer at their tallest. Skipped, the body keeps this height (and then
     the height it last had when it was drawn); it must not be smaller than the real one, or what a script measures
     inside it (axe's colour check) would lie over what follows it.
 
     >>> estimate('<p>' + 'a' * 300 + '</p>')
-    495
+    527
     >>> estimate('<table><tr><td>1</td></tr><tr><td>2</td></tr></table>') > 2 * 48
     True
     """
     # A closed block (Material's "deeper" details) is drawn as its summary line.
     body = re.sub(r"<details\b(?![^>]*\bopen\b)[^>]*>\s*(<summary\b.*?</summary>).*?</details>", r"<div>\1</div>", body, flags=re.S)
     s = re.sub(r"<math\b.*?</math>", lambda m: "x" * (len(re.findall(r"<m[ino]\b", m.group(0))) + 2), body, flags=re.S)
-    text = len(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", s)))
+    def chars(html):
+        return len(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)))
+    # a table's text wraps in columns narrower than the page's: counted twice, ~14 characters a line
+    text = chars(s) + sum(chars(t) for t in re.findall(r"<table\b.*?</table>", s, re.S))
     px = (text / 28 + 1) * 28
-    px += 16 * len(re.findall(r"<(?:p|li|h[2-6]|div|details|summary|dt|dd)\b", body))
+    # each block starts a line of its own (the stream of characters above does not know), plus its margins
+    px += (28 + 16) * len(re.findall(r"<(?:p|li|h[2-6]|div|details|summary|dt|dd)\b", body))
+    px += 150 * len(re.findall(r"<img\b", re.sub(r"<figure\b.*?</figure>", "", body, flags=re.S)))  # thumbnails
     px += 100 * body.count('class="math-display"')
     px += 700 * body.count("<figure")
     px += 48 * body.count("<tr") + 60 * body.count("<table")
@@ -139,11 +143,12 @@ def estimate(body: str) -> int:
 
 
 def wrap_sections(html: str) -> str:
-    """What follows each top-level heading (up to the next one or the end) in ``div.section-body``; all but the last
-    ``KEEP_LAST`` get ``cv-box`` (skipped while off screen) and their estimated height.
+    """What follows each top-level heading (up to the next one or the end) in ``div.section-body cv-box`` (skipped
+    while off screen) with its estimated height. (Earlier the last two sections were always drawn; with upper bounds
+    that is not needed, and on a topic page they were half of what was drawn at load.)
 
     >>> wrap_sections('<h1>T</h1><p>a</p><h2 id="x">X</h2><p>b</p><h3 id="y">Y</h3><p>c</p><h2 id="z">Z</h2><p>d</p>')
-    '<h1>T</h1><p>a</p><h2 id="x">X</h2><div class="section-body cv-box" style="--cv-h:151px"><p>b</p></div><h3 id="y">Y</h3><div class="section-body"><p>c</p></div><h2 id="z">Z</h2><div class="section-body"><p>d</p></div>'
+    '<h1>T</h1><p>a</p><h2 id="x">X</h2><div class="section-body cv-box" style="--cv-h:183px"><p>b</p></div><h3 id="y">Y</h3><div class="section-body cv-box" style="--cv-h:183px"><p>c</p></div><h2 id="z">Z</h2><div class="section-body cv-box" style="--cv-h:183px"><p>d</p></div>'
     >>> wrap_sections('<h2 id="x">X</h2><h3 id="y">Y</h3>')  # nothing between: nothing wrapped
     '<h2 id="x">X</h2><h3 id="y">Y</h3>'
     >>> wrap_sections('<div class="jp-Cell"><h2 id="x">X</h2></div><p>b</p>')  # a nested heading: no split there
@@ -159,10 +164,8 @@ def wrap_sections(html: str) -> str:
         out.append(m.group(0))
         if not body.strip():
             out.append(body)
-        elif i < len(heads) - KEEP_LAST:
-            out.append(f'<div class="section-body cv-box" style="--cv-h:{estimate(body)}px">{body}</div>')
         else:
-            out.append(f'<div class="section-body">{body}</div>')
+            out.append(f'<div class="section-body cv-box" style="--cv-h:{estimate(body)}px">{body}</div>')
     return "".join(out)
 
 
@@ -185,6 +188,33 @@ def skip_code_inputs(html: str) -> str:
     return _INPUT.sub(box, html)
 
 
+_DIV = re.compile(r"<div\b|</div>")
+
+
+def skip_outputs(html: str) -> str:
+    """A notebook page: each code cell's outputs (nbconvert's output wrapper: printed text, tables, figures) are
+    skipped while off screen, with ``estimate``'s bound of their height.
+
+    >>> skip_outputs('<div class="jp-Cell-outputWrapper"><div><pre>a\\nb</pre></div></div><p>x</p>')
+    '<div class="jp-Cell-outputWrapper cv-box" style="--cv-h:241px"><div><pre>a\\nb</pre></div></div><p>x</p>'
+    """
+    out, pos = [], 0
+    for m in re.finditer(r'<div class="jp-Cell-outputWrapper">', html):
+        if m.start() < pos:
+            continue
+        depth = 0
+        for t in _DIV.finditer(html, m.start()):
+            depth += 1 if t.group(0) == "<div" else -1
+            if depth == 0:
+                break
+        body = html[m.end():t.start()]
+        out.append(html[pos:m.start()])
+        out.append(f'<div class="jp-Cell-outputWrapper cv-box" style="--cv-h:{estimate(body)}px">')
+        pos = m.end()
+    out.append(html[pos:])
+    return "".join(out)
+
+
 @event_priority(-100)  # after the snippets hook has expanded directives and typeset the math
 def on_page_content(html, page, config, files):
-    return skip_code_inputs(wrap_sections(box_tables(lean_code(html))))
+    return skip_outputs(skip_code_inputs(wrap_sections(box_tables(lean_code(html)))))
