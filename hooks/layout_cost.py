@@ -165,8 +165,44 @@ def wrap_sections(html: str) -> str:
         if not body.strip():
             out.append(body)
         else:
-            out.append(f'<div class="section-body cv-box" style="--cv-h:{estimate(body)}px">{body}</div>')
+            for kind, part in _split_headed_details(body):
+                out.append(part if kind == "details" or not part.strip() else
+                           f'<div class="section-body cv-box" style="--cv-h:{estimate(part)}px">{part}</div>')
     return "".join(out)
+
+
+_DETAILS = re.compile(r"<details\b|</details>")
+
+
+def _split_headed_details(body: str):
+    """The body in pieces: each top-level ``<details>`` that holds a heading with an id (a "deeper" block, its
+    headings in the table of contents) on its own, the rest between. Such a block is left out of the skipped parts:
+    Material's ``toc.follow`` reads the position of every heading in the table of contents at load, and reading one
+    inside a skipped part made the browser style and lay that whole part out (traced on /backprop/); a closed block is
+    drawn as its summary line, so leaving it drawn costs nothing.
+
+    >>> list(_split_headed_details('<p>a</p><details><summary>s</summary><h3 id="x">X</h3></details><p>b</p>'))
+    [('text', '<p>a</p>'), ('details', '<details><summary>s</summary><h3 id="x">X</h3></details>'), ('text', '<p>b</p>')]
+    >>> list(_split_headed_details('<p>a</p><details><summary>s</summary><p>c</p></details>'))  # no heading: one piece
+    [('text', '<p>a</p><details><summary>s</summary><p>c</p></details>')]
+    """
+    pos, depth, start, kept = 0, 0, 0, []
+    for m in _DETAILS.finditer(body):
+        if m.group(0) == "<details":
+            if depth == 0:
+                start = m.start()
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0 and re.search(r"<h[2-6]\b[^>]*\bid=", body[start:m.end()]):
+                kept.append((start, m.end()))
+    for a, b in kept:
+        if body[pos:a]:
+            yield "text", body[pos:a]
+        yield "details", body[a:b]
+        pos = b
+    if body[pos:]:
+        yield "text", body[pos:]
 
 
 _INPUT = re.compile(r'<div class="jp-Cell-inputWrapper"( tabindex="0")?>(?=(?:(?!<div class="jp-Cell-inputWrapper").)*?'
