@@ -16,7 +16,7 @@ import pytest
 
 from browser import READER_SHOTS, SCREENSHOTS, SiteServer, load_all_images, site_prefix, url_to_rel
 from sitegen.topics import load as load_topics
-from snippets.backprop._graph import HOMEWORK, INPUTS, autograd
+from snippets.backprop._graph import INPUTS, autograd
 
 pytestmark = pytest.mark.browser
 
