@@ -50,6 +50,27 @@ def test_off_screen_parts_are_skipped_at_load_and_drawn_when_scrolled_to(tab, pa
         tab.wait_for_function(f"{listings}[{skipped[-1][0]}].querySelector('.md-code__button')", timeout=5000)
 
 
+def test_a_toc_entry_of_a_closed_block_opens_the_block(tab):
+    """hooks/layout_cost.py points the table of contents' entries for headings inside a closed "deeper" block at the
+    block (Material's toc.follow reads every target's position at load; a heading inside the closed block made the
+    browser lay the hidden block out). Clicked, such an entry opens the block, with the heading in view."""
+    tab.goto(tab.base + "en/backprop/", wait_until="load")
+    entries = tab.evaluate("[...document.querySelectorAll('.md-sidebar--secondary a.md-nav__link')]"
+                           ".map(a => [a.getAttribute('href'), a.textContent.trim()])"
+                           ".filter(([h]) => document.getElementById(h.slice(1)).tagName === 'DETAILS')")
+    assert entries, "no entry leads to a closed block"
+    href, text = entries[0]
+    block = f"document.getElementById('{href[1:]}')"
+    assert not tab.evaluate(f"{block}.open")
+    heading = tab.evaluate(f"[...{block}.querySelectorAll('h2,h3,h4')].find(h => h.textContent.trim().startsWith("
+                           f"{text[:20]!r})).id")
+    tab.locator(f".md-sidebar--secondary a.md-nav__link[href='{href}']", has_text=text).first.click()
+    tab.wait_for_function(f"{block}.open", timeout=5000)
+    tab.wait_for_timeout(500)
+    top = tab.evaluate(f"document.getElementById('{heading}').getBoundingClientRect().top")
+    assert 0 <= top < 800, top
+
+
 def test_no_skipped_part_is_taller_than_its_estimate(chromium, built_site):
     """Until it is drawn, a skipped part keeps the height hooks/layout_cost.py estimated for it (``--cv-h``). Drawn,
     with its images loaded and fonts in, none is taller than that, on every page, at a small phone's width (320 px:
