@@ -19,13 +19,14 @@ so the page looks the same; the layout tests measure every table.
 ``content-visibility: auto`` in ``site.css``): the body of each section of a topic page (what follows an ``h2``…``h6``,
 up to the next heading; the headings stay outside, so anchors and ``toc.follow`` measure real boxes), and each listing
 and each cell's outputs of a notebook page (``skip_code_inputs``, ``skip_outputs``; markdown cells, with the headings,
-stay). A skipped part
-is not styled or laid out at load, so Material's start-up restyles of the whole document cover only what is near the
-screen. Until drawn, a part is as tall as ``estimate`` says, an upper bound computed here (then the height it last
+stay). A skipped part is not styled or laid out at load, so Material's start-up restyles of the whole document cover
+only what is near the screen. Until drawn, a part is as tall as ``estimate`` says, an upper bound computed here (then the height it last
 had). An earlier attempt gave every part 600 px: a part taller than that, measured by a script while skipped (axe's
 colour check in Lighthouse), lay over the footer, and a heading link on a notebook page, inside a skipped cell, landed
-400 px off. Upper bounds and headings outside every skipped part fix both (tests/test_layout_cost.py measures every part at 320 px against its estimate, follows an anchor and the table of
-contents, and runs axe's colour check with the footer in view).
+400 px off. Upper bounds and headings outside every skipped part fix both (tests/test_layout_cost.py measures every
+part at 320 px against its estimate, follows an anchor and the table of contents, and runs axe's colour check with the
+footer in view). ``toc_to_closed_blocks`` (on the finished page) points the table of contents' entries for headings
+inside a closed "deeper" block at the block, whose position costs nothing to read.
 
 Also measured: Material's palette and root classes, set in the page's first bytes (overrides/main.html) so that the
 bundle's writes change nothing, and ``docs/assets/a11y.js`` reading every box before writing any: each removed one
@@ -114,8 +115,8 @@ def _top_level(html: str, pos: int) -> bool:
 def estimate(body: str) -> int:
     """An upper bound, in CSS px, of the height of a section's body in a phone's 358 px column (a laptop's column is
     wider, so the section is shorter there): ~30 characters a line of 28 px, every block's margins, display math,
-    figures, images, table rows, code lines and the explorer at their tallest. Skipped, the body keeps this height (and then
-    the height it last had when it was drawn); it must not be smaller than the real one, or what a script measures
+    figures, images, table rows, code lines and the explorer at their tallest. Skipped, the body keeps this height (and
+    then the height it last had when it was drawn); it must not be smaller than the real one, or what a script measures
     inside it (axe's colour check) would lie over what follows it.
 
     >>> estimate('<p>' + 'a' * 300 + '</p>')
@@ -172,6 +173,24 @@ def wrap_sections(html: str) -> str:
 
 
 _DETAILS = re.compile(r"<details\b|</details>")
+_DIV = re.compile(r"<div\b|</div>")
+
+
+def _outermost(html: str, tags: re.Pattern, pos: int = 0):
+    """(start, end) of each outermost element whose opening and closing tags ``tags`` matches, from ``pos`` on.
+
+    >>> list(_outermost('<div><div></div></div><div></div>', _DIV))
+    [(0, 22), (22, 33)]
+    """
+    depth = start = 0
+    for m in tags.finditer(html, pos):
+        if not m.group(0).startswith("</"):
+            start = m.start() if depth == 0 else start
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                yield start, m.end()
 
 
 def _split_headed_details(body: str):
@@ -186,17 +205,10 @@ def _split_headed_details(body: str):
     >>> list(_split_headed_details('<p>a</p><details><summary>s</summary><p>c</p></details>'))  # no heading: one piece
     [('text', '<p>a</p><details><summary>s</summary><p>c</p></details>')]
     """
-    pos, depth, start, kept = 0, 0, 0, []
-    for m in _DETAILS.finditer(body):
-        if m.group(0) == "<details":
-            if depth == 0:
-                start = m.start()
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0 and re.search(r"<h[2-6]\b[^>]*\bid=", body[start:m.end()]):
-                kept.append((start, m.end()))
-    for a, b in kept:
+    pos = 0
+    for a, b in _outermost(body, _DETAILS):
+        if not _HEAD_ID.search(body, a, b):
+            continue
         if body[pos:a]:
             yield "text", body[pos:a]
         yield "details", body[a:b]
@@ -224,9 +236,6 @@ def skip_code_inputs(html: str) -> str:
     return _INPUT.sub(box, html)
 
 
-_DIV = re.compile(r"<div\b|</div>")
-
-
 def skip_outputs(html: str) -> str:
     """A notebook page: each code cell's outputs (nbconvert's output wrapper: printed text, tables, figures) are
     skipped while off screen, with ``estimate``'s bound of their height.
@@ -236,14 +245,8 @@ def skip_outputs(html: str) -> str:
     """
     out, pos = [], 0
     for m in re.finditer(r'<div class="jp-Cell-outputWrapper">', html):
-        if m.start() < pos:
-            continue
-        depth = 0
-        for t in _DIV.finditer(html, m.start()):
-            depth += 1 if t.group(0) == "<div" else -1
-            if depth == 0:
-                break
-        body = html[m.end():t.start()]
+        _, end = next(_outermost(html, _DIV, m.start()))
+        body = html[m.end():end - len("</div>")]
         out.append(html[pos:m.start()])
         out.append(f'<div class="jp-Cell-outputWrapper cv-box" style="--cv-h:{estimate(body)}px">')
         pos = m.end()
@@ -273,17 +276,9 @@ def toc_to_closed_blocks(html: str) -> str:
     >>> toc_to_closed_blocks('<details open><h3 id="x">X</h3></details>')  # an open block: nothing to do
     '<details open><h3 id="x">X</h3></details>'
     """
-    out, pos, depth, start, moved = [], 0, 0, 0, {}
-    for m in _DETAILS.finditer(html):
-        if m.group(0) == "<details":
-            if depth == 0:
-                start = m.start()
-            depth += 1
-            continue
-        depth -= 1
-        if depth:
-            continue
-        block = html[start:m.end()]
+    out, pos, moved = [], 0, {}
+    for start, end in _outermost(html, _DETAILS):
+        block = html[start:end]
         tag = block[:block.index(">") + 1]
         ids = _HEAD_ID.findall(block)
         if not ids or re.search(r"\bopen\b", tag) or " id=" in tag:
@@ -291,7 +286,7 @@ def toc_to_closed_blocks(html: str) -> str:
         block_id = f"block-{ids[0]}"
         moved.update((i, block_id) for i in ids)
         out += [html[pos:start], f'<details id="{block_id}"', block[len("<details"):]]
-        pos = m.end()
+        pos = end
     out.append(html[pos:])
     html = "".join(out)
     for heading, block_id in moved.items():
