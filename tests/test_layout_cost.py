@@ -238,3 +238,37 @@ def test_the_palette_is_the_readers_before_materials_script_runs(chromium, built
     assert got["scheme"] == expected, got
     assert got["shown"] == ["default" if expected == "slate" else "slate"], got
     assert got["switching"], got  # transitions off until Material's bundle has settled the palette
+
+
+def test_the_phone_drawer_is_drawn_only_while_open(chromium, built_site):
+    """The navigation drawer of a phone's width (site.css) is not drawn while closed; it is drawn from the first frame
+    of its opening slide, and stays drawn through its closing slide. At a laptop's width the sidebar is always drawn."""
+    link = """() => {
+        const a = document.querySelector('.md-sidebar--primary .md-nav__link[href]'), r = a.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return {drawn: a.checkVisibility(), onTop: !!hit && a.contains(hit)};
+    }"""
+    with SiteServer(built_site.site, site_prefix(built_site.site)) as server:
+        context = chromium.new_context(viewport={"width": 390, "height": 844})
+        tab = context.new_page()
+        try:
+            tab.goto(server.url("en/backprop/"), wait_until="load")
+            closed = tab.evaluate(link)
+            tab.click("label[for=__drawer].md-header__button")
+            opening = tab.evaluate(link)  # the slide has just begun
+            tab.wait_for_timeout(600)
+            opened = tab.evaluate(link)
+            tab.click(".md-overlay", position={"x": 370, "y": 400})
+            closing = tab.evaluate(link)
+            tab.wait_for_timeout(600)
+            after = tab.evaluate(link)
+            tab.set_viewport_size({"width": 1280, "height": 800})
+            laptop = tab.evaluate(link)
+        finally:
+            context.close()
+    assert closed == {"drawn": False, "onTop": False}, closed
+    assert opening["drawn"], opening
+    assert opened == {"drawn": True, "onTop": True}, opened
+    assert closing["drawn"], closing
+    assert after == {"drawn": False, "onTop": False}, after
+    assert laptop == {"drawn": True, "onTop": True}, laptop
