@@ -495,7 +495,8 @@ SYNTH_PAGE = """\
 
 ## {h} {{ #values }}
 
-{para} <!-- value synth/s{i}:total --> ({para2} $n = $ <!-- value synth/s{i}:n -->).
+{para} <!-- value synth/s{i}:total --> ({para2} $n$ = <!-- value synth/s{i}:n -->).
+
 $$
 \\sum_{{x=1}}^{{20}} x \\cdot n = 210\\,n
 $$
@@ -507,11 +508,9 @@ $$
 
 
 def scale_project(project: Path, dest: Path, n: int) -> Path:
+    """The project with N synthetic pages per language added in ``docs/<lang>/synth/`` (outside the navigation, which
+    topics.yml makes: an author's pages added to the existing site)."""
     shutil.copytree(project, dest)
-    for lang in ("uk", "en"):
-        for md in (dest / "docs" / lang).glob("*.md"):
-            if md.name != "index.md":
-                md.unlink()
     (dest / "snippets" / "synth").mkdir()
     (dest / "snippets" / "synth" / "__init__.py").write_text("")
     words = {"uk": dict(title="Сторінка", h="Числа", para="Сума дорівнює", para2="де", alt="Парабола"),
@@ -519,10 +518,16 @@ def scale_project(project: Path, dest: Path, n: int) -> Path:
     for i in range(1, n + 1):
         (dest / "snippets" / "synth" / f"s{i}.py").write_text(SYNTH_SNIPPET.format(i=i))
         for lang in ("uk", "en"):
-            (dest / "docs" / lang / f"synth-{i}.md").write_text(SYNTH_PAGE.format(i=i, **words[lang]))
-    cfg = dest / "mkdocs.yml"
-    text = re.sub(r"^nav:\n(?:[ \t-].*\n|\n)*", "", cfg.read_text(), flags=re.M)  # every page, no nav
-    cfg.write_text(text)
+            (dest / "docs" / lang / "synth").mkdir(exist_ok=True)
+            (dest / "docs" / lang / "synth" / f"synth-{i}.md").write_text(SYNTH_PAGE.format(i=i, **words[lang]))
+    # The site's navigation (as hooks/snippets.py makes it from topics.yml) with a section of the synthetic pages.
+    sys.path.insert(0, str(ROOT))
+    import yaml
+    from sitegen import topics
+
+    nav = topics.nav(dest) + [{"Synthetic": [f"synth/synth-{i}.md" for i in range(1, n + 1)]}]
+    with open(dest / "mkdocs.yml", "a", encoding="utf-8") as cfg:
+        cfg.write("\n" + yaml.safe_dump({"nav": nav}, allow_unicode=True, default_flow_style=False))
     return dest
 
 
@@ -533,7 +538,7 @@ def bench_scale(project: Path, tmp: Path, sizes: list[int]) -> list[dict]:
         cache, site = tmp / f"scale-cache-{n}", tmp / f"scale-site-{n}"
         cold = build(proj, site, cache, f"scale {n} cold")
         warm = build(proj, site, cache, f"scale {n} warm")
-        pages = 2 * (n + 1)
+        pages = sum(1 for p in site.rglob("index.html") if not p.relative_to(site).as_posix().startswith("assets/"))
         rows.append({"n": n, "pages": pages, "cold": cold, "warm": warm})
         print(f"  scale N={n}: cold {cold.wall:.1f} s, warm {warm.wall:.1f} s", file=sys.stderr)
     return rows
@@ -699,7 +704,8 @@ def report_weights(weights, sizes) -> list[str]:
 
 def report_scale(scale) -> list[str]:
     lines = ["Scale: N synthetic pages (×2 languages), each with its own tiny snippet (a value, a table, a "
-                  "figure in 2 languages × 2 themes); the home page is kept.", "",
+                  "figure in 2 languages × 2 themes), added to the whole site (its topics, glossary and notebooks; "
+                  "\"pages\" counts them all).", "",
               "| N | pages | cold | cold per page | warm | warm per page | warm executed |",
               "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in scale:
