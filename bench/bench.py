@@ -580,7 +580,9 @@ def bench_livereload(project: Path, tmp: Path, samples: int) -> dict:
                 before = log_path.read_text().count("snippets:")
                 t0 = time.perf_counter()
                 prose_edit(project, marker)
-                page.wait_for_function("m => document.body && document.body.innerText.includes(m)", arg=marker,
+                # textContent, not innerText: the edit lands in the page's last part, which the browser may be
+                # skipping (hooks/layout_cost.py), and innerText leaves out what is not rendered.
+                page.wait_for_function("m => document.body && document.body.textContent.includes(m)", arg=marker,
                                        timeout=120_000, polling=20)
                 latencies.append(time.perf_counter() - t0)
                 deadline = time.monotonic() + 60
