@@ -510,8 +510,9 @@ $$
 
 
 def scale_project(project: Path, dest: Path, n: int) -> Path:
-    """The project with N synthetic pages per language added in ``docs/<lang>/synth/`` (outside the navigation, which
-    topics.yml makes: an author's pages added to the existing site)."""
+    """The project with N synthetic pages per language added in ``docs/<lang>/synth/``, in a navigation section of
+    their own after the site's (topics.yml's checks cover only the pages directly in ``docs/<lang>/``): an author's
+    pages added to the existing site."""
     shutil.copytree(project, dest)
     (dest / "snippets" / "synth").mkdir()
     (dest / "snippets" / "synth" / "__init__.py").write_text("")
