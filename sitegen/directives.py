@@ -203,10 +203,40 @@ def _figure(d: Directive, r: dict, ctx: Context, where: str) -> str:
         for theme, only in (("light", "#only-light"), ("dark", "#only-dark")):
             rel = posixpath.relpath(ctx.figure_src(d.snippet, name, theme), here or ".")
             attrs = f".{cls} loading=lazy" if cls else "loading=lazy"
+            # The SVG's own size in CSS px on the <img>: the browser reserves the figure's space before the lazy
+            # image arrives (WebKit otherwise moves a heading reached by its #link when a figure above it loads),
+            # and figure-zoom.js knows the figure's own size (WebKit's naturalWidth of an SVG is its drawn width).
+            size = svg_size(r["figures"][ctx.lang].get(theme, {}).get(name, ""))
+            if size:
+                attrs += f" width={size[0]} height={size[1]}"
             imgs.append(f'[![{_md_escape(alt)}]({rel}{only}){{ {attrs} }}]({rel})')
     caption = d.args.get("caption")
     cap = f"\n  <figcaption>{html.escape(caption)}</figcaption>" if isinstance(caption, str) else ""
     return (f'\n<figure class="snippet-figure" markdown="span">\n  ' + "\n  ".join(imgs) + cap + "\n</figure>\n")
+
+
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+_LENGTH = re.compile(r'\b(width|height)="([\d.]+)(pt|px)?"')
+
+
+def svg_size(svg: str | bytes) -> tuple[int, int] | None:
+    """The width and height of an SVG in CSS px (matplotlib writes points: 1 pt = 4/3 px), rounded; None if the root
+    element gives no absolute size.
+
+    >>> svg_size('<?xml version="1.0"?>\\n<svg width="352.863125pt" height="344.98268pt" viewBox="0 0 352 344">')
+    (470, 460)
+    >>> svg_size('<svg width="100" height="50">'), svg_size('<svg viewBox="0 0 1 1">')
+    ((100, 50), None)
+    """
+    if isinstance(svg, bytes):
+        svg = svg[:2000].decode("utf-8", "replace")
+    root = _SVG_ROOT.search(svg)
+    if not root:
+        return None
+    found = {k: float(v) * (4 / 3 if unit == "pt" else 1) for k, v, unit in _LENGTH.findall(root.group(0))}
+    if "width" not in found or "height" not in found:
+        return None
+    return round(found["width"]), round(found["height"])
 
 
 def _md_escape(s: str) -> str:

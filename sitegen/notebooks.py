@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from sitegen import topics as _topics
+from sitegen.directives import svg_size
 
 LANGS = ("uk", "en")
 LIB = "dl_basics"  # the folder the notebook writes its files into (relative to the notebook's working directory)
@@ -360,9 +361,13 @@ def fill_outputs(nb, results: dict, lang: str, figure_url, alt_of) -> nbformat.N
             alt = alt_of(name, fig) or f"{TEXT[lang]['figure']}: {name}:{fig}"
             sizes = [(fig, ' class="snippet-figure__wide"'), (fig + "_narrow", ' class="snippet-figure__narrow"')] \
                 if fig + "_narrow" in figs else [(fig, "")]
+            def size(f, theme):  # the SVG's own size, as on the topic pages (sitegen/directives.py)
+                wh = svg_size(r["figures"][lang].get(theme, {}).get(f, ""))
+                return f' width="{wh[0]}" height="{wh[1]}"' if wh else ""
+
             imgs = "".join(
                 f'<a href="{html.escape(figure_url(name, f, theme))}"><img src="{html.escape(figure_url(name, f, theme))}'
-                f'#only-{theme}" alt="{html.escape(alt)}"{cls} loading="lazy"></a>'
+                f'#only-{theme}" alt="{html.escape(alt)}"{cls}{size(f, theme)} loading="lazy"></a>'
                 for f, cls in sizes for theme in ("light", "dark"))
             outputs.append(nbformat.v4.new_output("display_data", data={
                 "text/html": f'<figure class="snippet-figure">{imgs}</figure>', "text/plain": alt}))
