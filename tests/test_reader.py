@@ -106,21 +106,36 @@ def test_every_ukrainian_figure_writes_decimal_commas(built_site):
         assert "-" not in re.sub(r"[^\d\s-]", " ", text).replace(" - ", " "), (svg, "a hyphen for a minus")
 
 
-def test_a_figure_opens_larger_on_click(tab, server):
+ZOOM_JS = """() => { const i = document.querySelector('dialog.figure-zoom img'), r = i.getBoundingClientRect();
+  return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, src: i.getAttribute('src'),
+          vw: innerWidth, vh: innerHeight, done: i.complete && i.naturalWidth > 0}; }"""
+
+
+def test_a_figure_opens_whole_at_its_own_size_or_the_screens(tab, server):
+    """The zoom shows the figure's wide variant, uncropped: as wide as the figure's own size (the SVG's, written on
+    the <img> at build time) or as the screen allows, whichever is smaller; Escape and a click outside close it."""
     tab.goto(server.url("en/backprop/"))
     load_all_images(tab)  # a lazy image not loaded yet has no size: it would never count as visible
     img = tab.locator(".snippet-figure img:visible").first
     img.scroll_into_view_if_needed()
-    before = img.bounding_box()["width"]
-    img.click()
-    dialog = tab.locator("dialog.figure-zoom")
-    assert dialog.is_visible()
-    shown = dialog.locator("img")
-    assert shown.get_attribute("src").split("#")[0] == img.get_attribute("src").split("#")[0] or \
-        shown.evaluate("i => i.currentSrc") == img.evaluate("i => i.currentSrc")
-    assert shown.bounding_box()["width"] > before * 1.2
-    tab.keyboard.press("Escape")
-    assert not dialog.is_visible()
+    own = tab.evaluate("""() => { const i = document.querySelector('.snippet-figure img:not(.snippet-figure__narrow)');
+        return [+i.getAttribute('width'), +i.getAttribute('height'), i.getAttribute('src').split('#')[0]]; }""")
+    assert own[0] > 200 and own[1] > 100, own
+    for close in ("Escape", "outside"):
+        img.click()
+        dialog = tab.locator("dialog.figure-zoom")
+        assert dialog.is_visible()
+        tab.wait_for_function("document.querySelector('dialog.figure-zoom img').complete")
+        z = tab.evaluate(ZOOM_JS)
+        assert z["src"].split("#")[0] == own[2], (z, own)          # the wide variant, whatever the page shows
+        assert z["left"] >= 0 and z["top"] >= 0 and z["right"] <= z["vw"] and z["bottom"] <= z["vh"], z  # uncropped
+        fit = min(own[0], (0.96 * z["vw"] - 34), (0.94 * z["vh"] - 34) * own[0] / own[1])
+        assert z["width"] >= fit - 3 and z["width"] <= own[0] + 1, (z, own, fit)
+        if close == "Escape":
+            tab.keyboard.press("Escape")
+        else:
+            tab.mouse.click(3, z["vh"] - 3)
+        assert not dialog.is_visible()
 
 
 # -- pages ------------------------------------------------------------------------------------------------------
