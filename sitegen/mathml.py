@@ -8,6 +8,8 @@ pymdownx.arithmatex (generic mode) marks math as ``<span class="arithmatex">\\(â
 True
 >>> 'display="block"' in typeset('<div class="arithmatex">\\\\[\\\\frac{a}{b}\\\\]</div>')
 True
+>>> 'displaystyle="false"' in to_mathml("\\\\frac{a}{b}", False), 'displaystyle' in to_mathml("\\\\frac{a}{b}", True)
+(True, False)
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ def to_mathml(tex: str, display: bool) -> str:
     except Exception as exc:  # latex2mathml raises many types
         raise MathError(f"cannot typeset {tex!r}: {type(exc).__name__}: {exc}") from None
     out = _polish(out)
+    if not display:
+        # Text style said outright: WebKit sets an inline <mfrac> at display size without it (a line twice as tall).
+        out = out.replace(' display="inline"', ' display="inline" displaystyle="false"', 1)
     # Keep the source for screen readers, copy-paste and search.
     return out.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" ', 1)
 
