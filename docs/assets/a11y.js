@@ -10,7 +10,7 @@
          code: "Code wider than the column: scroll sideways", other: "Content wider than the column: scroll sideways"}
   };
   var SELECTOR = ".math-display, .md-typeset__scrollwrap, .md-content pre > code, .bp-explorer__graph, " +
-                 ".jupyter-wrapper .jp-OutputArea-output, [data-scrollbox]";
+                 ".jupyter-wrapper .jp-OutputArea-output, .jupyter-wrapper .jp-OutputArea-output pre, [data-scrollbox]";
 
   // Measure every box first, then write: a write between two reads would make the browser lay the page out again
   // for the next read. A box the browser is not drawing — inside a closed <details>, or in a part of the page it
