@@ -22,8 +22,15 @@ def pytest_ignore_collect(collection_path: Path, config):
     return None
 
 
+# Modules whose tests run once per browser engine (a module-scoped fixture with the engine as its parameter): each
+# engine is a unit of its own, so Firefox and WebKit load their pages in two processes side by side.
+PER_ENGINE = ("tests/test_engines.py",)
+
+
 def _unit(nodeid: str) -> str:
     module = nodeid.split("::", 1)[0]
+    if module in PER_ENGINE and nodeid.endswith("]"):
+        return module + "[" + nodeid.rsplit("[", 1)[1]
     return "site_visits" if module in SITE_VISITS else module
 
 
@@ -53,12 +60,15 @@ def pytest_xdist_make_scheduler(config, log):
 
 def pytest_collection_modifyitems(config, items):
     """Under xdist, the longest unit first (the page visits, which build the site), then the modules that never read
-    the built site (they keep the other process busy while the site builds), then the rest; file order within."""
+    the built site (they keep the other process busy while the site builds), then the engines' page visits, then the
+    rest; file order within."""
     if not hasattr(config, "workerinput"):
         return
     reads_site = {}
     for item in items:
         unit = _unit(item.nodeid)
         reads_site[unit] = reads_site.get(unit, False) or "built_site" in getattr(item, "fixturenames", ())
-    rank = {unit: 0 if unit == "site_visits" else 2 if reads else 1 for unit, reads in reads_site.items()}
+    # the engines' units are long too: first among those that read the site
+    rank = {unit: 0 if unit == "site_visits" else 1 if not reads else 1.5 if unit.startswith(PER_ENGINE) else 2
+            for unit, reads in reads_site.items()}
     items.sort(key=lambda item: rank[_unit(item.nodeid)])  # stable: file order within a rank

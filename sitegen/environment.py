@@ -1,8 +1,8 @@
 """What the build's caches are keyed on besides the project's files, and how many snippets run at once.
 
 - ``installed_hash()``: one hash of every installed distribution and its version (what ``pip freeze`` lists, and
-  more). The snippet cache (``runner.environment_key``) and the notebook HTML cache (``hooks/notebook_pages.py``)
-  include it, so a cache restored from another machine or CI run (``.github/workflows/pages.yml``) is reused only
+  more), but those only the browser tests use (``requirements-browsers.txt``). The snippet cache
+  (``runner.environment_key``) and the notebook HTML cache (``hooks/notebook_pages.py``) include it, so a cache restored from another machine or CI run (``.github/workflows/pages.yml``) is reused only
   when every library that could have shaped an output — sympy and mpmath for a snippet, nbconvert and
   mkdocs-jupyter for a notebook page — is the same version.
 - ``default_jobs()``: as many parallel snippets as the process may use cores, bounded by the memory available
@@ -13,22 +13,54 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 # What one snippet child may take: torch + matplotlib imported (shared with the forkserver until written) and the
 # snippet's own tensors and figures. Measured peak of the process tree, one snippet: ~0.5 GB (README, Performance).
 JOB_MEMORY = 1 << 30
 
 
+# What only the browser tests use (the Firefox and WebKit drivers, tests/engines.py), pinned in a file of its own that
+# ``./dev test`` installs: none of it can shape a snippet's output or a page, so installing or upgrading it moves no
+# cache entry. Every name pinned there is left out of ``installed()`` — a name also in requirements.txt is not.
+TEST_ONLY = Path(__file__).resolve().parent.parent / "requirements-browsers.txt"
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _pinned(path: Path) -> set[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return set()
+    return {_normalise(re.split(r"[=<>!~\[; ]", line.strip(), maxsplit=1)[0])
+            for line in lines if line.strip() and not line.lstrip().startswith(("#", "-"))}
+
+
+def test_only() -> frozenset[str]:
+    """The distributions only the browser tests need: pinned in requirements-browsers.txt, not in requirements.txt.
+
+    >>> "websockets" in test_only() and "torch" not in test_only() and "urllib3" not in test_only()
+    True
+    """
+    return frozenset(_pinned(TEST_ONLY) - _pinned(TEST_ONLY.with_name("requirements.txt")))
+
+
 @lru_cache(maxsize=1)
 def installed() -> tuple[str, ...]:
-    """``name==version`` of every installed distribution, sorted (names normalised as pip does)."""
+    """``name==version`` of every installed distribution, sorted (names normalised as pip does), but those only the
+    browser tests use (:func:`test_only`)."""
     found = set()
+    skip = test_only()
     for dist in metadata.distributions():
         name = dist.metadata.get("Name") if dist.metadata else None
-        if name:
-            found.add(f"{name.lower().replace('_', '-').replace('.', '-')}=={dist.version}")
+        if name and _normalise(name) not in skip:
+            found.add(f"{_normalise(name)}=={dist.version}")
     return tuple(sorted(found))
 
 

@@ -22,6 +22,18 @@ def test_the_key_covers_every_installed_distribution_not_only_a_list(monkeypatch
     assert before["installed"] != after["installed"] and before["torch"] == after["torch"]
 
 
+def test_packages_only_the_browser_tests_use_leave_the_key_alone():
+    """The Firefox and WebKit drivers' packages (requirements-browsers.txt) are installed, and not in the key."""
+    from importlib import metadata
+
+    only = environment.test_only()
+    assert "websockets" in only and "selenium" in only, only
+    assert metadata.version("websockets") and metadata.version("selenium")  # ./dev test installed them
+    names = {d.split("==")[0] for d in installed()}
+    assert not only & names, only & names
+    assert {"torch", "urllib3", "playwright"} <= names  # what requirements.txt pins stays, also where shared
+
+
 def test_a_changed_distribution_moves_every_snippet_entry(monkeypatch, tmp_path):
     a = runner.Runner(tmp_path, cache_dir=tmp_path / "c")
     monkeypatch.setattr(environment, "installed", lambda: ("mpmath==0.0.1",))
