@@ -87,7 +87,34 @@ def _current_lang(config) -> str:
 
 
 def on_startup(command, dirty):
-    S.command = command
+    # `mkdocs serve --clean` announces itself as "build" (mkdocs/commands/serve.py); the call stack tells.
+    S.command = "serve" if command == "serve" or _called_from_serve() else command
+
+
+def _called_from_serve() -> bool:
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__") == "mkdocs.commands.serve":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _not_strict(config):
+    """Under ``mkdocs serve`` (any flags): a warning is logged and shown as a banner on its page, never an abort.
+
+    ``strict: true`` in mkdocs.yml is for builds; a strict abort under serve leaves every request hanging ("The
+    server will appear stuck until build errors are resolved"). MkDocs 1.6 attaches its strict-warning counter in
+    ``build()`` before ``on_config`` when ``config.strict`` is set, so the counter is taken off the ``mkdocs``
+    logger here, and ``config.strict`` is cleared because mkdocs-static-i18n calls ``build(config)`` again for each
+    other language, which would attach a new counter. ``tests/test_serve.py`` runs a real ``mkdocs serve``.
+    """
+    from mkdocs.utils import CountHandler
+
+    config.strict = False
+    mk = logging.getLogger("mkdocs")
+    for h in [h for h in mk.handlers if isinstance(h, CountHandler)]:
+        mk.removeHandler(h)
 
 
 class _PageWarnings(logging.Handler):
@@ -124,9 +151,9 @@ def on_config(config):
         S.final_site_dir = None
         S.results, S.failed, S.names, S.stats = {}, {}, [], None
     if S.command == "serve":
-        # `./dev serve` is `mkdocs serve --no-strict`: a strict abort would leave the server answering nothing
-        # (README "The two commands"). Each warning is logged and shown as a banner on the page it concerns;
-        # `./dev build` and CI stay strict.
+        # Never strict under serve (README "The two commands"): each warning is logged and shown as a banner on the
+        # page it concerns; `mkdocs build`, `./dev build` and CI stay strict.
+        _not_strict(config)
         mk = logging.getLogger("mkdocs")
         for h in [h for h in mk.handlers if type(h).__name__ == "_PageWarnings" and h is not _page_warnings]:
             mk.removeHandler(h)  # left by an earlier load of this hook module

@@ -200,14 +200,13 @@ def test_serve_is_not_strict_and_shows_each_problem_once_on_its_page_in_its_lang
                   "<!-- output t/broken:stdout -->\n\n$\\fracc{{1}}{{2}}$ and $x^2$.\n"}
     edits = {f"docs/{lang}/serve.md": text.replace("{{", "{").replace("}}", "}") for lang, text in page.items()}
     try:
-        out = in_one_process(proj.root, [{"site": str(tmp_path / "site"), "edits": edits, "command": "serve",
-                                              "strict": False}],
+        out = in_one_process(proj.root, [{"site": str(tmp_path / "site"), "edits": edits, "command": "serve"}],
                              tmp_path, env={"SNIPPETS_CACHE_DIR": str(proj.cache)})
     finally:
         for rel in edits:
             (proj.root / rel).unlink(missing_ok=True)
         (proj.root / "snippets" / "t" / "broken.py").unlink()
-    assert out[0]["ok"], out[0]["error"]  # ./dev serve is --no-strict: a strict abort would leave it answering nothing
+    assert out[0]["ok"], out[0]["error"]  # serve is never strict (strict: true in mkdocs.yml): no abort, no hang
     for lang, rel, titles in (("uk", "serve/index.html", ("Помилка скрипта", "Помилка у формулі", "Попередження")),
                               ("en", "en/serve/index.html", ("Snippet error", "Error in a formula", "Build warning"))):
         html = (tmp_path / "site" / rel).read_text()
