@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MiniProject
+from sitegen.directives import DirectiveError, parse
 from sitegen.runner import Runner
 
 pytestmark = pytest.mark.slow
@@ -121,6 +122,48 @@ def test_failing_snippet_reads_like_a_compiler_error(proj):
     assert out.count("Traceback (most recent call last)") == 1  # the child's own, once
     assert "KeyError: 'missing'" in out
     assert "mkdocs/" not in out and "click/" not in out and "worker.py" not in out, out[-3000:]
+
+
+# -- issue 27: no silent slip ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("comment, message", [
+    ("<!-- value Softmax/gradient:loss -->", "snippet path 'Softmax/gradient' is not snippets/<topic>/<name>.py in "
+                                             "lower-case letters, digits, '_' and '-': write "
+                                             "<!-- value softmax/gradient:loss -->"),
+    ("<!-- value softmax/gradient: loss -->", "no space may follow the ':' of softmax/gradient:NAME: write "
+                                              "<!-- value softmax/gradient:loss -->"),
+    ("<!-- value softmax/gradient :loss -->", "no space may precede the ':' of softmax/gradient:NAME: write "
+                                              "<!-- value softmax/gradient:loss -->"),
+    ("<!-- Value t/s:x -->", "directive names are lower case: write <!-- value t/s:x -->"),
+    ("<!-- VALUE\n  t/s:x -->", "directive names are lower case: write <!-- value t/s:x -->"),
+    ("<!-- value t/s:x; fmt='g' -->", "cannot read <!-- value t/s:x; fmt='g' -->: expected <!-- value t/s:NAME "
+                                      "key=\"value\" flag --> (a NAME is letters, digits, '_', '-' and '.'; "
+                                      "arguments are separated by spaces)"),
+    ("<!-- figure t/s:my fig alt='x' -->", "unknown argument 'fig' of a figure directive (known: alt=…, caption=…)"),
+    ("<!-- valeu t/s:x -->", "unknown directive 'valeu' (known: cards, figure, output, source, table, value)"),
+    ("<!-- value t/s:x\n\nthe rest of the page", "<!-- value t/s:x is never closed: expected --> at its end"),
+])
+def test_a_comment_meant_as_a_directive_that_does_not_read_fails_with_its_line_and_what_was_expected(comment, message):
+    errors = []
+    assert parse(f"# P\n\nText\n{comment}\n", errors) == []
+    assert [str(e) for e in errors] == [f"line 4: {message}"]
+    with pytest.raises(DirectiveError, match=re.escape(f"line 4: {message}")):
+        parse(f"# P\n\nText\n{comment}\n")
+
+
+def test_directives_without_spaces_across_lines_and_with_quoted_angle_brackets_or_code_are_read():
+    page = ("<!--value t/s:x-->\nText <!-- value\n    t/s:y fmt='.2f' -->.\n"
+            "<!-- figure t/s:f alt=\"a > b\"\n     caption=\"A *line*, `code` and $x^2$\" -->\n")
+    found = [(d.kind, d.snippet, d.output, d.args, d.line) for d in parse(page)]
+    assert found == [("value", "t/s", "x", {}, 1), ("value", "t/s", "y", {"fmt": ".2f"}, 2),
+                     ("figure", "t/s", "f", {"alt": "a > b", "caption": "A *line*, `code` and $x^2$"}, 4)]
+
+
+@pytest.mark.parametrize("comment", ["<!-- TODO: check this -->", "<!-- see docs/uk/page.md -->", "<!-- glossary -->",
+                                     "<!-- https://example.org/a/b -->", "<!-- a/b -->", "<!-- value -->",
+                                     "<!-- Note: x/y is 2 -->"])
+def test_ordinary_comments_stay_comments(comment):
+    errors = []
+    assert parse(f"Text\n{comment}\n", errors) == [] and errors == []
 
 
 # -- the runner alone (no MkDocs): what a snippet may not do ---------------------------------------------------
