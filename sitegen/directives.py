@@ -290,7 +290,9 @@ def _figure(d: Directive, r: dict, ctx: Context, where: str) -> str:
             attrs = f".{cls} loading=lazy" if cls else "loading=lazy"
             imgs.append(f'[![{_md_escape(alt)}]({rel}{only}){{ {attrs} }}]({rel})')
     caption = d.args.get("caption")
-    cap = f"\n  <figcaption>{html.escape(caption)}</figcaption>" if isinstance(caption, str) else ""
+    # Inline Markdown and math, rendered like the page's own text (links checked, $…$ typeset): md_in_html.
+    cap = f'\n  <figcaption markdown="span">{" ".join(caption.split())}</figcaption>' \
+        if isinstance(caption, str) else ""
     return (f'\n<figure class="snippet-figure" markdown="span">\n  ' + "\n  ".join(imgs) + cap + "\n</figure>\n")
 
 

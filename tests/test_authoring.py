@@ -166,6 +166,36 @@ def test_ordinary_comments_stay_comments(comment):
     assert parse(f"Text\n{comment}\n", errors) == [] and errors == []
 
 
+FIGURE_SNIPPET = """\
+import matplotlib.pyplot as plt
+
+def compute():
+    return {"x": 1}
+
+def figures(values, lang, theme):
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1])
+    return {"line": fig}
+"""
+
+
+def test_a_caption_renders_inline_markdown_and_math_like_the_page(proj):
+    proj.snippet("t/fig", FIGURE_SNIPPET)
+    caption = {"uk": "Пряма *лінія*, [головна](index.md) і $x^2$", "en": "A *line*, [home](index.md) and $x^2$"}
+    try:
+        b = _build_with(proj, *(f'# S {{ #s }}\n\n<!-- figure t/fig:line alt="{alt}" caption="{caption[lang]}" -->\n'
+                                for lang, alt in (("uk", "Пряма"), ("en", "A line"))))
+    finally:
+        (proj.root / "snippets" / "t" / "fig.py").unlink()
+    assert b.returncode == 0, b.output[-3000:]
+    for rel, words in (("slip/index.html", "Пряма <em>лінія</em>"), ("en/slip/index.html", "A <em>line</em>")):
+        html = (proj.site / rel).read_text()
+        cap = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
+        assert cap.startswith(words) and '<a href="../">' in cap, cap
+        assert re.search(r'<math alttext="x\^2"[^>]*><mrow><msup><mi>x</mi><mn>2</mn></msup>', cap), cap  # typeset
+        assert "$" not in cap and "*" not in cap and "](" not in cap, cap
+
+
 # -- the runner alone (no MkDocs): what a snippet may not do ---------------------------------------------------
 def _runner(tmp_path, body: str, name: str = "t/s") -> tuple[Runner, Path]:
     root = tmp_path / "proj"
