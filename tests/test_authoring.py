@@ -196,6 +196,34 @@ def test_a_caption_renders_inline_markdown_and_math_like_the_page(proj):
         assert "$" not in cap and "*" not in cap and "](" not in cap, cap
 
 
+def test_a_build_reports_every_error_of_every_page_then_fails(proj):
+    page = ("# S { #s }\n\n<!-- value t/a:X -->\n\n<!-- value t/a: x -->\n\n| a | b |\n|---|---|\n| 1 | 2 | 3 |\n\n"
+            "Text $\\fracc{1}{2}$.\n\n<!-- value t/a:x fnt='g' -->\n\n<details>\n<summary>More</summary>\n\nEnd.\n")
+    b = _build_with(proj, page)
+    assert b.returncode != 0
+    out = b.output
+    for lang in ("uk", "en"):
+        for line, message in ((3, "unknown value 'X'"), (5, "no space may follow the ':'"),
+                              (11, "formula $\\fracc{1}{2}$: unknown command \\fracc"),
+                              (13, "unknown argument 'fnt' of a value directive")):
+            assert f"docs/{lang}/slip.md:{line}: {message}" in out, (lang, line, out[-4000:])
+    assert out.count("docs/uk/slip.md:5: no space") == 1  # each once, though two steps of the build find it
+    assert "8 errors: the build failed" in out, out[-3000:]
+    _no_framework_traceback(out)
+
+
+def test_a_build_stops_after_twenty_errors(proj):
+    b = _build_with(proj, "# S { #s }\n\n" + "".join(f"<!-- value t/a:x{i} -->\n\n" for i in range(30)))
+    assert b.returncode != 0
+    assert "stopped after 20 errors (there may be more): the build failed" in b.output, b.output[-3000:]
+    assert len(re.findall(r"docs/(?:uk|en)/slip\.md:\d+: unknown value 'x\d+'", b.output)) == 20
+
+
+def test_errors_name_the_line_of_the_file_below_its_front_matter(proj):
+    b = _build_with(proj, "---\ntitle: S\n---\n\n# S { #s }\n\n<!-- value t/a:nope -->\n")
+    assert b.returncode != 0 and re.search(r"docs/(uk|en)/slip\.md:7: unknown value 'nope'", b.output), b.output[-2000:]
+
+
 # -- the runner alone (no MkDocs): what a snippet may not do ---------------------------------------------------
 def _runner(tmp_path, body: str, name: str = "t/s") -> tuple[Runner, Path]:
     root = tmp_path / "proj"
