@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from sitegen.checks import html_problems, result_problems, table_problems  # noqa: E402
 from sitegen.directives import Context, DirectiveError, expand, parse  # noqa: E402
 from sitegen.mathml import _MATH, MathError, check_tex, to_mathml, typeset  # noqa: E402
 from sitegen.parity import mismatches, untranslated  # noqa: E402
@@ -253,6 +254,11 @@ def on_pre_build(config):
         embedded_by.setdefault(name, where)
     S.names = sorted(n for n in embedded_by if S.runner.exists(n))
     results, stats = S.runner.ensure(S.names, embedded_by, strict=False)  # every failure, not only the first
+    for name in sorted(results):
+        problems = result_problems(name, results[name], _read(S.runner.path_of(name)))
+        if problems:  # a result that would publish a broken or oversized page: the snippet fails
+            stats.errors[name] = SnippetError(name, "\n".join(problems), embedded_by=embedded_by.get(name))
+            del results[name]
     S.results, S.stats = results, stats
     S.failed = {name: str(err) for name, err in sorted(stats.errors.items())}
     S.shown = set()
@@ -353,6 +359,11 @@ def on_page_markdown(markdown, page, config, files):
     results = dict(S.results)
     _page_warnings.page, _page_warnings.lang = (lang, page.file.src_uri.split("/", 1)[-1]), lang
     offset = _line_offset(page, markdown)
+    for line, problem in table_problems(markdown) + html_problems(markdown):
+        message = f"{label}:{line + offset}: {problem}"
+        _fail(message)
+        if S.command == "serve":  # shown as the page's banner as well
+            S.page_warnings.setdefault(_page_warnings.page, []).append(message)
     ctx = Context(lang=lang, page_src=page.file.src_uri, page_label=label, results=results,
                   figure_src=_figure_src(lang), on_error=_error_box_for(lang, label), failed=S.failed,
                   line_offset=offset)

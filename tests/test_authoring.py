@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MiniProject
+from sitegen.checks import html_problems, table_problems
 from sitegen.directives import DirectiveError, parse
 from sitegen.runner import Runner
 
@@ -166,6 +167,23 @@ def test_ordinary_comments_stay_comments(comment):
     assert parse(f"Text\n{comment}\n", errors) == [] and errors == []
 
 
+def test_hand_written_table_rows_with_different_cell_counts_fail_with_their_lines():
+    page = ("# P\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 | 5 |\n| `x | y` | \\| |\n| 6 |\n\n"
+            "| fine | `a|b` |\n|:-|-:|\n| $x$ | \\|x\\| |\n")
+    assert [(line, msg.split(":")[0]) for line, msg in table_problems(page)] == [
+        (6, "this table row has 3 cells, its header (line 3) has 2"),
+        (8, "this table row has 1 cell, its header (line 3) has 2")]
+
+
+def test_unbalanced_html_blocks_fail_with_their_lines():
+    page = ("# P\n\n<div markdown>\n\n<details>\n<summary>More</summary>\n\nText.\n\n</div>\n\n"
+            "`<figure>` and <!-- <section> --> are not tags.\n\n</figure>\n\n<details>\n<summary>Rest</summary>\n")
+    assert html_problems(page) == [
+        (5, "<details> is never closed: expected </details> before the </div> at line 10"),
+        (14, "</figure> closes nothing: no <figure> is open here"),
+        (16, "<details> is never closed: expected </details> (an open block swallows the rest of the page)")]
+
+
 FIGURE_SNIPPET = """\
 import matplotlib.pyplot as plt
 
@@ -180,20 +198,50 @@ def figures(values, lang, theme):
 
 
 def test_a_caption_renders_inline_markdown_and_math_like_the_page(proj):
+    """At the top of a page and indented in a block (where Python-Markdown reads the figure as inline HTML)."""
     proj.snippet("t/fig", FIGURE_SNIPPET)
     caption = {"uk": "Пряма *лінія*, [головна](index.md) і $x^2$", "en": "A *line*, [home](index.md) and $x^2$"}
+    figure = '<!-- figure t/fig:line alt="{alt}" caption="{caption}" -->'
     try:
-        b = _build_with(proj, *(f'# S {{ #s }}\n\n<!-- figure t/fig:line alt="{alt}" caption="{caption[lang]}" -->\n'
+        b = _build_with(proj, *(f"# S {{ #s }}\n\n{figure.format(alt=alt, caption=caption[lang])}\n\n- {alt}:\n\n"
+                                f"    {figure.format(alt=alt, caption=caption[lang])}\n"
                                 for lang, alt in (("uk", "Пряма"), ("en", "A line"))))
     finally:
         (proj.root / "snippets" / "t" / "fig.py").unlink()
     assert b.returncode == 0, b.output[-3000:]
     for rel, words in (("slip/index.html", "Пряма <em>лінія</em>"), ("en/slip/index.html", "A <em>line</em>")):
         html = (proj.site / rel).read_text()
-        cap = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
-        assert cap.startswith(words) and '<a href="../">' in cap, cap
-        assert re.search(r'<math alttext="x\^2"[^>]*><mrow><msup><mi>x</mi><mn>2</mn></msup>', cap), cap  # typeset
-        assert "$" not in cap and "*" not in cap and "](" not in cap, cap
+        caps = re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html, re.S)
+        assert len(caps) == 2, html
+        for cap in caps:
+            assert cap.startswith(words) and '<a href="../">' in cap, cap
+            assert re.search(r'<math alttext="x\^2"[^>]*><mrow><msup><mi>x</mi><mn>2</mn></msup>', cap), cap
+            assert "$" not in cap and "*" not in cap and "](" not in cap, cap
+
+
+BAD_RESULTS = {
+    "t/badfig": FIGURE_SNIPPET.replace('{"line": fig}', '{"my line": fig}'),
+    "t/chatty": "def compute():\n    for i in range(200_000):\n        print(i)\n    return {'x': 1}\n",
+}
+
+
+def test_a_bad_figure_name_and_a_huge_output_fail_naming_the_snippet(proj):
+    for name, body in BAD_RESULTS.items():
+        proj.snippet(name, body)
+    try:
+        b = _build_with(proj, "# S { #s }\n\n<!-- figure t/badfig:line alt='x' -->\n\n<!-- output t/chatty:stdout -->\n")
+    finally:
+        for name in BAD_RESULTS:
+            (proj.root / "snippets" / f"{name}.py").unlink()
+    assert b.returncode != 0
+    assert ("snippets/t/badfig.py:9: figures() returned the figure name 'my line': a figure name is letters, digits, "
+            "'_' and '-'") in b.output, b.output[-3000:]
+    assert re.search(r"snippet 't/chatty' failed \(embedded by docs/(uk|en)/slip\.md:5\):\nsnippets/t/chatty\.py: "
+                     r"printed 200,000 lines \(1\.3 MB\) for (uk|en): an output may have at most 500 lines and 50 kB",
+                     b.output), b.output[-3000:]
+    assert len(b.output) < 100_000  # the 200,000 lines are nowhere, neither in the log
+    published = proj.site / "slip" / "index.html"  # an earlier test's page, or none: the failed build left it
+    assert not published.exists() or "199999" not in published.read_text()
 
 
 def test_a_build_reports_every_error_of_every_page_then_fails(proj):
@@ -204,11 +252,13 @@ def test_a_build_reports_every_error_of_every_page_then_fails(proj):
     out = b.output
     for lang in ("uk", "en"):
         for line, message in ((3, "unknown value 'X'"), (5, "no space may follow the ':'"),
+                              (9, "this table row has 3 cells, its header (line 7) has 2"),
                               (11, "formula $\\fracc{1}{2}$: unknown command \\fracc"),
-                              (13, "unknown argument 'fnt' of a value directive")):
+                              (13, "unknown argument 'fnt' of a value directive"),
+                              (15, "<details> is never closed: expected </details>")):
             assert f"docs/{lang}/slip.md:{line}: {message}" in out, (lang, line, out[-4000:])
     assert out.count("docs/uk/slip.md:5: no space") == 1  # each once, though two steps of the build find it
-    assert "8 errors: the build failed" in out, out[-3000:]
+    assert "12 errors: the build failed" in out, out[-3000:]
     _no_framework_traceback(out)
 
 
@@ -296,9 +346,11 @@ def test_serve_is_not_strict_and_shows_each_problem_once_on_its_page_in_its_lang
 
     proj.snippet("t/broken", "def compute():\n    raise ValueError('broken on purpose')\n")
     page = {"uk": "# С {{ #s }}\n\n[посилання](nowhere.md)\n\nА <!-- value t/broken:a -->, б <!-- value t/broken:b -->.\n\n"
-                  "<!-- output t/broken:stdout -->\n\n$\\fracc{{1}}{{2}}$ і $x^2$.\n",
+                  "<!-- output t/broken:stdout -->\n\n$\\fracc{{1}}{{2}}$ і $x^2$.\n\n<!-- Value t/a:x -->\n\n"
+                  "| a | b |\n|---|---|\n| 1 | 2 | 3 |\n",
             "en": "# S {{ #s }}\n\n[a link](nowhere.md)\n\nA <!-- value t/broken:a -->, b <!-- value t/broken:b -->.\n\n"
-                  "<!-- output t/broken:stdout -->\n\n$\\fracc{{1}}{{2}}$ and $x^2$.\n"}
+                  "<!-- output t/broken:stdout -->\n\n$\\fracc{{1}}{{2}}$ and $x^2$.\n\n<!-- Value t/a:x -->\n\n"
+                  "| a | b |\n|---|---|\n| 1 | 2 | 3 |\n"}
     edits = {f"docs/{lang}/serve.md": text.replace("{{", "{").replace("}}", "}") for lang, text in page.items()}
     try:
         out = in_one_process(proj.root, [{"site": str(tmp_path / "site"), "edits": edits, "command": "serve"}],
@@ -317,3 +369,6 @@ def test_serve_is_not_strict_and_shows_each_problem_once_on_its_page_in_its_lang
         assert math_title in html and "\\fracc" in html  # the bad formula's box, in place …
         assert re.search(r"<math[^>]*><mrow><msup><mi>x</mi>", html), lang  # … and the rest is typeset
         assert warning_title in html and "nowhere.md" in html  # the warning a strict build would stop at
+        # A comment meant as a directive that does not read: a box in its place; a table row too long: the banner.
+        assert "serve.md:11: directive names are lower case: write &lt;!-- value t/a:x --&gt;" in html, lang
+        assert "serve.md:15: this table row has 3 cells, its header (line 13) has 2" in html, lang
