@@ -159,6 +159,13 @@ def test_directives_without_spaces_across_lines_and_with_quoted_angle_brackets_o
                      ("figure", "t/s", "f", {"alt": "a > b", "caption": "A *line*, `code` and $x^2$"}, 4)]
 
 
+def test_the_words_of_a_directive_over_several_lines_are_language_checked_at_its_first_line():
+    from sitegen.langcheck import prose
+
+    lines = {n: text for n, text, _ in prose('Текст.\n<!-- figure t/s:f alt="Пряма"\n  caption="Крива *лінія*" -->\n')}
+    assert lines[1] == "Текст." and "Пряма" in lines[2] and "Крива *лінія*" in lines[2] and 3 not in lines
+
+
 @pytest.mark.parametrize("comment", ["<!-- TODO: check this -->", "<!-- see docs/uk/page.md -->", "<!-- glossary -->",
                                      "<!-- https://example.org/a/b -->", "<!-- a/b -->", "<!-- value -->",
                                      "<!-- Note: x/y is 2 -->"])
