@@ -39,9 +39,10 @@ _NOTEBOOK_LINKS = re.compile(r'<p class="notebook-links" aria-label="[^"]*">')
 _HASH_LOOKUP = "var target=document.getElementById(location.hash.slice(1))"
 # A figure directive inside a collapsed block (pymdownx.details): Python-Markdown treats HTML there as inline, so the
 # <figure> comes wrapped in <p> and md_in_html leaves its markdown="span" (the images inside are rendered all the
-# same). A <figure> may not sit in a <p>: unwrap it, and drop the attribute md_in_html left behind.
+# same). A <figure> may not sit in a <p>: unwrap it, and drop the attribute md_in_html left behind, on the figure and on
+# its caption (whose Markdown is rendered there too).
 _FIGURE_IN_P = re.compile(r'<p>(<figure class="snippet-figure")(?: markdown="span")?>(.*?</figure>)</p>', re.S)
-_FIGURE_MD = re.compile(r'(<figure class="snippet-figure") markdown="span">')
+_FIGURE_MD = re.compile(r'(<figure class="snippet-figure"|<figcaption) markdown="span">')
 
 # Firefox restores checkbox state on reload; Material's markup prevented that with autocomplete="off".
 RESET_TOGGLES = ('<script>addEventListener("pageshow",function(){'
@@ -68,8 +69,9 @@ def fix(output: str) -> str:
     '<p class="notebook-links"><strong>Notebook:</strong>'
     >>> fix('<script>var target=document.getElementById(location.hash.slice(1));target&&x</script>')
     '<script>var target=location.hash.length>1&&document.getElementById(location.hash.slice(1));target&&x</script>'
-    >>> fix('<p><figure class="snippet-figure" markdown="span">\\n  <a href="f.svg">i</a>\\n</figure></p>')
-    '<figure class="snippet-figure">\\n  <a href="f.svg">i</a>\\n</figure>'
+    >>> fix('<p><figure class="snippet-figure" markdown="span">\\n  <a href="f.svg">i</a>\\n'
+    ...     '  <figcaption markdown="span">A <em>line</em></figcaption>\\n</figure></p>')
+    '<figure class="snippet-figure">\\n  <a href="f.svg">i</a>\\n  <figcaption>A <em>line</em></figcaption>\\n</figure>'
     """
     output, n = _AUTOCOMPLETE.subn(r"\1", output)
     if n:

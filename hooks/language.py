@@ -189,7 +189,7 @@ def line_map(source: str, expanded: str):
     >>> [f(n) for n in range(1, 8)]
     [1, 2, 3, 3, 3, 3, 4]
     """
-    directives = parse_directives(source)
+    directives = parse_directives(source, [])  # a comment that does not read is skipped (hooks/snippets.py reports it)
     spans = []  # (expanded start, expanded end, source start, line of the directive after this text)
     pos_src, pos_exp = 0, 0
     for d in directives + [None]:

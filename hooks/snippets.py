@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from sitegen.checks import html_problems, result_problems, table_problems  # noqa: E402
 from sitegen.directives import Context, DirectiveError, expand, parse  # noqa: E402
 from sitegen.mathml import _MATH, MathError, check_tex, to_mathml, typeset  # noqa: E402
 from sitegen.parity import mismatches, untranslated  # noqa: E402
@@ -65,10 +66,12 @@ class _State:
     final_site_dir: str | None = None
     counter: _Counter | None = None
     shown: set = set()  # (lang, snippet): the one error box of a failing snippet already placed on a page
+    errors: list = []  # a build's errors, reported together at its end (MAX_ERRORS at most)
     page_warnings: dict = {}  # (lang, src_uri) -> warnings that would fail a strict build (serve shows a banner)
 
 
 S = _State()
+MAX_ERRORS = 20  # a build goes on after an error and reports every one it finds, up to this many, then fails
 
 
 def _langs(config) -> tuple[list[str], str]:
@@ -87,7 +90,34 @@ def _current_lang(config) -> str:
 
 
 def on_startup(command, dirty):
-    S.command = command
+    # `mkdocs serve --clean` announces itself as "build" (mkdocs/commands/serve.py); the call stack tells.
+    S.command = "serve" if command == "serve" or _called_from_serve() else command
+
+
+def _called_from_serve() -> bool:
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__") == "mkdocs.commands.serve":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _not_strict(config):
+    """Under ``mkdocs serve`` (any flags): a warning is logged and shown as a banner on its page, never an abort.
+
+    ``strict: true`` in mkdocs.yml is for builds; a strict abort under serve leaves every request hanging ("The
+    server will appear stuck until build errors are resolved"). MkDocs 1.6 attaches its strict-warning counter in
+    ``build()`` before ``on_config`` when ``config.strict`` is set, so the counter is taken off the ``mkdocs``
+    logger here, and ``config.strict`` is cleared because mkdocs-static-i18n calls ``build(config)`` again for each
+    other language, which would attach a new counter. ``tests/test_serve.py`` runs a real ``mkdocs serve``.
+    """
+    from mkdocs.utils import CountHandler
+
+    config.strict = False
+    mk = logging.getLogger("mkdocs")
+    for h in [h for h in mk.handlers if isinstance(h, CountHandler)]:
+        mk.removeHandler(h)
 
 
 class _PageWarnings(logging.Handler):
@@ -122,11 +152,11 @@ def on_config(config):
         S.runner = Runner(S.root, langs=langs, timeout=float(opts.get("timeout", 120)),
                           cache_dir=os.environ.get("SNIPPETS_CACHE_DIR") or None)
         S.final_site_dir = None
-        S.results, S.failed, S.names, S.stats = {}, {}, [], None
+        S.results, S.failed, S.names, S.stats, S.errors = {}, {}, [], None, []
     if S.command == "serve":
-        # `./dev serve` is `mkdocs serve --no-strict`: a strict abort would leave the server answering nothing
-        # (README "The two commands"). Each warning is logged and shown as a banner on the page it concerns;
-        # `./dev build` and CI stay strict.
+        # Never strict under serve (README "The two commands"): each warning is logged and shown as a banner on the
+        # page it concerns; `mkdocs build`, `./dev build` and CI stay strict.
+        _not_strict(config)
         mk = logging.getLogger("mkdocs")
         for h in [h for h in mk.handlers if type(h).__name__ == "_PageWarnings" and h is not _page_warnings]:
             mk.removeHandler(h)  # left by an earlier load of this hook module
@@ -214,33 +244,57 @@ def on_pre_build(config):
     embedded_by: dict[str, str] = {}
     for md in sorted(docs.rglob("*.md")):
         label = md.relative_to(S.root).as_posix() if md.is_relative_to(S.root) else str(md)
-        try:
-            directives = parse(md.read_text(encoding="utf-8"))
-        except DirectiveError as exc:
+        errors: list[DirectiveError] = []
+        directives = parse(md.read_text(encoding="utf-8"), errors)
+        for exc in errors:
             _fail(f"{label}:{str(exc).removeprefix('line ')}")
-            continue
         for d in directives:
             embedded_by.setdefault(d.snippet, f"{label}:{d.line}")
     for name, where in notebook_pages.snippet_names(S.root).items():
         embedded_by.setdefault(name, where)
     S.names = sorted(n for n in embedded_by if S.runner.exists(n))
-    try:
-        results, stats = S.runner.ensure(S.names, embedded_by, strict=S.command != "serve")
-    except SnippetError as exc:
-        raise PluginError(str(exc)) from None  # the snippet's own traceback, none of MkDocs'
+    results, stats = S.runner.ensure(S.names, embedded_by, strict=False)  # every failure, not only the first
+    for name in sorted(results):
+        problems = result_problems(name, results[name], _read(S.runner.path_of(name)))
+        if problems:  # a result that would publish a broken or oversized page: the snippet fails
+            stats.errors[name] = SnippetError(name, "\n".join(problems), embedded_by=embedded_by.get(name))
+            del results[name]
     S.results, S.stats = results, stats
-    S.failed = {name: str(err) for name, err in stats.errors.items()}
+    S.failed = {name: str(err) for name, err in sorted(stats.errors.items())}
     S.shown = set()
     S.page_warnings = {}
     for msg in S.failed.values():
-        serve_log.error(msg)
+        _fail(msg)  # the snippet's own traceback, none of MkDocs'
+
+
+def _read(path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _fail(message: str):
+    """An error: logged under serve (where the page shows it); in a build collected, and the build goes on to find
+    the others and fails at its end (``on_post_build``), or at once after MAX_ERRORS of them."""
     if S.command == "serve":
         serve_log.error(message)
-    else:
-        raise PluginError(message)
+        return
+    if message not in S.errors:
+        S.errors.append(message)
+    if len(S.errors) >= MAX_ERRORS:
+        raise PluginError(_errors_summary(stopped=True))
+
+
+def _errors_summary(stopped: bool = False) -> str:
+    """Every collected error and their count, once: the list is emptied (MkDocs logs the message it is raised with)."""
+    errors, S.errors = S.errors, []
+    n = len(errors)
+    head = f"stopped after {n} errors (there may be more)" if stopped else f"{n} error{'s' if n != 1 else ''}"
+    warnings = S.counter.count if S.counter is not None else 0
+    also = f", and {warnings} warning{'s' if warnings != 1 else ''} above" if warnings else ""
+    where = f"; {S.final_site_dir} left untouched" if S.final_site_dir else ""
+    return "\n".join(errors) + f"\n{head}{also}: the build failed{where}"
 
 
 def _figure_src(lang):
@@ -282,14 +336,15 @@ def _box(kind: str, lang: str, message: str, inline: bool = False) -> str:
 
 def _error_box_for(lang: str, label: str):
     """Under serve: one error box per failing snippet per page language (the first directive that uses it), a
-    small marker for its other directives; a page's own mistake (unknown value, bad argument) gets its box."""
+    small marker for its other directives; a page's own mistake (unknown value, bad argument) gets its box. In a
+    build the same, and each error is collected (``_fail``): the build goes on to find the next."""
     def on_error(message: str, snippet: str | None = None, inline: bool = False) -> str:
         if snippet is not None and snippet in S.failed:
             if (lang, label, snippet) in S.shown:
                 return _box("snippet", lang, message.splitlines()[0], inline=True)
             S.shown.add((lang, label, snippet))
-            return _box("snippet", lang, S.failed[snippet])  # logged once, in on_pre_build
-        serve_log.error(message)
+            return _box("snippet", lang, S.failed[snippet])  # reported once, in on_pre_build
+        _fail(message)
         return _box("page", lang, message, inline=inline)
     return on_error
 
@@ -302,14 +357,28 @@ def on_page_markdown(markdown, page, config, files):
     label = f"{docs.relative_to(S.root).as_posix()}/{page.file.src_uri}" if docs.is_relative_to(S.root) \
         else page.file.src_uri
     results = dict(S.results)
-    on_error = _error_box_for(lang, label) if S.command == "serve" else None
     _page_warnings.page, _page_warnings.lang = (lang, page.file.src_uri.split("/", 1)[-1]), lang
+    offset = _line_offset(page, markdown)
+    for line, problem in table_problems(markdown) + html_problems(markdown):
+        message = f"{label}:{line + offset}: {problem}"
+        _fail(message)
+        if S.command == "serve":  # shown as the page's banner as well
+            S.page_warnings.setdefault(_page_warnings.page, []).append(message)
     ctx = Context(lang=lang, page_src=page.file.src_uri, page_label=label, results=results,
-                  figure_src=_figure_src(lang), on_error=on_error, failed=S.failed)
+                  figure_src=_figure_src(lang), on_error=_error_box_for(lang, label), failed=S.failed,
+                  line_offset=offset)
     try:
         return expand(markdown, ctx)
     except DirectiveError as exc:
         raise PluginError(str(exc)) from None
+
+
+def _line_offset(page, markdown: str) -> int:
+    """Lines of the page's file before the Markdown MkDocs hands over (its YAML front matter), so that every error
+    names the line of the file."""
+    source = _read(page.file.abs_src_path) if page.file.abs_src_path else ""
+    at = source.find(markdown) if markdown else -1  # MkDocs hands over the file without front matter and final newline
+    return source.count("\n", 0, at) if at > 0 else 0
 
 
 def on_page_content(html_text, page, config, files):
@@ -345,8 +414,8 @@ def _source_line(page, needle: str) -> int | None:
 
 
 def _checked_math(html_text: str, page, lang: str) -> str:
-    """Every formula checked (unknown command, unbalanced braces, conversion): under build the first one fails it,
-    under serve it becomes an error box in place and the rest of the page is typeset."""
+    """Every formula checked (unknown command, unbalanced braces, conversion): each bad one becomes an error box in
+    place and the rest of the page is typeset; under build each is an error (``_fail``)."""
     def repl(m):
         display = m["block"] is not None
         tex = html.unescape(m["block"] if display else m["inline"]).strip()
@@ -360,9 +429,7 @@ def _checked_math(html_text: str, page, lang: str) -> str:
         line = _source_line(page, tex)
         message = (f"{_label(page)}{f':{line}' if line else ''}: formula {'$$' if display else '$'}{tex}"
                    f"{'$$' if display else '$'}: {'; '.join(problems)}")
-        if S.command != "serve":
-            raise PluginError(message)
-        serve_log.error(message)
+        _fail(message)
         return _box("math", lang, message, inline=not display)
 
     return _MATH.sub(repl, html_text)
@@ -419,6 +486,10 @@ def on_post_build(config):
     S.depth -= 1
     if S.depth > 0:
         return
+    if S.errors and S.command != "serve":
+        if S.stats is not None:
+            log.info(S.stats.line())
+        raise PluginError(_errors_summary())
     _expand_search_index(config)
     if S.command != "serve" and not S.failed:
         S.runner.prune(S.names)  # entries of snippets no page uses any more
@@ -457,6 +528,8 @@ def _move_into_place(staging: str, final: str):
 
 
 def on_build_error(error):
+    if S.errors:  # the build stopped on something else first (a strict abort of the other language): say them too
+        log.error(_errors_summary())
     if S.final_site_dir:  # the staged half-build goes; the previous site at final_site_dir was never touched
         shutil.rmtree(S.final_site_dir.rstrip("/\\") + ".staging", ignore_errors=True)
     S.depth = 0

@@ -29,6 +29,7 @@ sitegen.directives.DirectiveError: line 1: unknown directive 'vlaue' (known: car
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import posixpath
@@ -51,17 +52,25 @@ ARGS = {
     "table": {},
     "value": {"fmt": str, "math": True, "json": True, **{k: str for k in PLURAL_FORMS}},
 }
-# Any comment whose second word looks like a snippet reference is meant as a directive; a typo in the kind fails.
-_DIRECTIVE = re.compile(
-    r"<!--\s*(?P<kind>[A-Za-z_][\w-]*)\s+(?P<ref>[a-z0-9_][\w-]*(?:/[\w-]+)+)(?::(?P<out>[\w.\-]+))?"
-    r"(?P<args>(?:\s+[^\s-][^>]*?)?)\s*-->"
-)
+# A comment that starts with a word and a snippet reference (``word topic/name``, any case, any spacing, across lines)
+# is meant as a directive: it is read by the grammar below or fails the build saying what was expected. Every other
+# comment stays a comment (``<!-- TODO -->``, ``<!-- see docs/uk/page.md -->``, ``<!-- https://… -->``).
+_CANDIDATE = re.compile(r"\s*(?P<kind>[A-Za-z_][\w-]*)\s+(?P<ref>[\w-]+(?:/[\w-]+)+)(?=[\s:]|$)")
+_GRAMMAR = re.compile(r"\s*(?P<kind>[a-z]+)\s+(?P<ref>[a-z0-9_][a-z0-9_-]*(?:/[a-z0-9_-]+)+)"
+                      r"(?::(?P<out>[\w.\-]+))?(?P<args>\s.*)?", re.S)
+_REF = re.compile(r"[a-z0-9_][a-z0-9_-]*(?:/[a-z0-9_-]+)+")
+# An inline code span (one line) or an HTML comment (any lines; unclosed: to the end), whichever starts first.
+_CODE_OR_COMMENT = re.compile(r"(?P<tick>`+)(?:(?!(?P=tick)).)+?(?P=tick)|<!--(?P<body>(?s:.*?))(?P<close>-->|\Z)")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 class DirectiveError(Exception):
-    pass
+    """A directive that cannot be read or expanded; ``str()`` is the message, ``line``/``start``/``end`` where it is
+    written (set for a directive that does not parse)."""
+
+    def __init__(self, message: str, line: int = 0, start: int = 0, end: int = 0):
+        super().__init__(message)
+        self.line, self.start, self.end = line, start, end
 
 
 @dataclass
@@ -90,10 +99,6 @@ def _check_args(kind: str, args: dict, line: int) -> None:
                                  f"`{name}={val}`")
         if known[name] is str and val is True:
             raise DirectiveError(f'line {line}: {name!r} of a {kind} directive needs a value: {name}="…"')
-
-
-def _mask_code(line: str) -> str:
-    return _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
 
 
 def _parse_args(text: str, line: int) -> dict:
@@ -131,29 +136,108 @@ def fenced(lines):
         yield lineno, line, True
 
 
-def parse(markdown: str) -> list[Directive]:
-    """All directives of a page, with 1-based line numbers and offsets into ``markdown``."""
+def _shown(body: str) -> str:
+    text = " ".join(body.split())
+    return f"<!-- {text if len(text) <= 90 else text[:87] + '…'} -->"
+
+
+def _read(body: str, line: int) -> tuple[str, str, str | None, dict] | None:
+    """(kind, snippet, output, args) of a comment's body; None for an ordinary comment; DirectiveError for a comment
+    meant as a directive that does not read, saying what was expected."""
+    cand = _CANDIDATE.match(body)
+    if cand is None:
+        return None
+    kind, ref = cand["kind"], cand["ref"]
+    if kind not in KINDS:
+        if kind.lower() in KINDS:
+            raise DirectiveError(f"line {line}: directive names are lower case: write "
+                                 f"{_shown(body.replace(kind, kind.lower(), 1))}")
+        raise DirectiveError(f"line {line}: unknown directive {kind!r} (known: {', '.join(KINDS)})")
+    if not _REF.fullmatch(ref):
+        fixed = ref.lower()
+        hint = f": write {_shown(body.replace(ref, fixed, 1))}" if _REF.fullmatch(fixed) else ""
+        raise DirectiveError(f"line {line}: snippet path {ref!r} is not snippets/<topic>/<name>.py in lower-case "
+                             f"letters, digits, '_' and '-'{hint}")
+    rest = body[cand.end():]
+    spaced = re.match(r"(\s*):(\s*)", rest)
+    if spaced and (spaced[1] or spaced[2]):
+        fixed = body[:cand.end()] + ":" + rest[spaced.end():]
+        raise DirectiveError(f"line {line}: no space may {'precede' if spaced[1] else 'follow'} the ':' of "
+                             f"{ref}:NAME: write {_shown(fixed)}")
+    g = _GRAMMAR.fullmatch(body)
+    if g is None:
+        raise DirectiveError(f"line {line}: cannot read {_shown(body)}: expected <!-- {kind} {ref}:NAME "
+                             f"key=\"value\" flag --> (a NAME is letters, digits, '_', '-' and '.'; arguments are "
+                             f"separated by spaces)")
+    args = _parse_args(g["args"] or "", line)
+    _check_args(kind, args, line)
+    return kind, ref, g["out"], args
+
+
+def parse(markdown: str, errors: list | None = None, line_offset: int = 0) -> list[Directive]:
+    """All directives of a page, with 1-based line numbers (plus ``line_offset``) and offsets into ``markdown``.
+
+    A comment meant as a directive that does not read raises :class:`DirectiveError`; given a list ``errors``, every
+    such error is appended to it instead (with its line and offsets) and the comment is skipped.
+
+    >>> [(d.kind, d.snippet, d.output, d.line) for d in parse("<!--value t/s:x-->\\n<!-- figure t/s:f\\n  alt='a > b' -->")]
+    [('value', 't/s', 'x', 1), ('figure', 't/s', 'f', 2)]
+    >>> errors = []
+    >>> parse("<!-- Value t/s:x -->\\n<!-- value Softmax/gradient:loss -->\\n<!-- value t/s: x -->\\n<!-- TODO -->\\n"
+    ...       "<!-- value t/s:x, fmt='g' -->\\n<!-- value\\n  t/s\\n  :x -->\\n<!-- see docs/uk/page.md -->", errors)
+    []
+    >>> for e in errors: print(e)
+    line 1: directive names are lower case: write <!-- value t/s:x -->
+    line 2: snippet path 'Softmax/gradient' is not snippets/<topic>/<name>.py in lower-case letters, digits, '_' and '-': write <!-- value softmax/gradient:loss -->
+    line 3: no space may follow the ':' of t/s:NAME: write <!-- value t/s:x -->
+    line 5: cannot read <!-- value t/s:x, fmt='g' -->: expected <!-- value t/s:NAME key="value" flag --> (a NAME is letters, digits, '_', '-' and '.'; arguments are separated by spaces)
+    line 6: no space may precede the ':' of t/s:NAME: write <!-- value t/s:x -->
+    >>> parse("text <!-- value t/s:x")
+    Traceback (most recent call last):
+    ...
+    sitegen.directives.DirectiveError: line 1: <!-- value t/s:x is never closed: expected --> at its end
+    """
+    # Fenced code blocks blanked (same offsets), so nothing inside them is read.
+    lines = markdown.splitlines(keepends=True)
+    text = "".join(re.sub(r"[^\n]", " ", line) if in_code else line for _, line, in_code in fenced(lines))
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line))
+    plain = list(text)  # also without inline code and comments: where the $ of math are
+    comments = []
+    for m in _CODE_OR_COMMENT.finditer(text):
+        plain[m.start():m.end()] = re.sub(r"[^\n]", " ", m.group(0))
+        if m["body"] is not None:
+            comments.append(m)
+    plain = "".join(plain)
+    display_at = []  # inside a $$ … $$ block that spans lines, at the start of each line
+    display = False
+    for i, start in enumerate(starts):
+        display_at.append(display)
+        end = starts[i + 1] if i + 1 < len(starts) else len(plain)
+        if plain[start:end].count("$$") % 2:
+            display = not display
     found = []
-    offset = 0
-    display = False  # inside a $$ … $$ block that spans lines
-    for lineno, line, in_code in fenced(markdown.splitlines(keepends=True)):
-        if not in_code:
-            masked = _mask_code(line)
-            dollars = [(m.start(), m.group(0)) for m in _DOLLARS.finditer(masked)]
-            for d in _DIRECTIVE.finditer(masked):
-                kind = d["kind"]
-                if kind not in KINDS:
-                    raise DirectiveError(f"line {lineno}: unknown directive {kind!r} (known: {', '.join(KINDS)})")
-                args = _parse_args(d["args"], lineno)
-                _check_args(kind, args, lineno)
-                before = [tok for pos, tok in dollars if pos < d.start()]
-                in_display = display ^ (before.count("$$") % 2 == 1)
-                in_math = in_display or before.count("$") % 2 == 1
-                found.append(Directive(kind, d["ref"], d["out"], args, lineno,
-                                       offset + d.start(), offset + d.end(), in_math))
-            if sum(1 for _, tok in dollars if tok == "$$") % 2:
-                display = not display
-        offset += len(line)
+    for m in comments:
+        index = bisect.bisect_right(starts, m.start()) - 1
+        lineno = index + 1 + line_offset
+        try:
+            if not m["close"] and _CANDIDATE.match(m["body"]):
+                first = _shown(m["body"].strip().split("\n")[0])[:-4]
+                raise DirectiveError(f"line {lineno}: {first} is never closed: expected --> at its end")
+            read = _read(m["body"], lineno)
+        except DirectiveError as exc:
+            if errors is None:
+                raise
+            errors.append(DirectiveError(str(exc), lineno, m.start(), m.end()))
+            continue
+        if read is None:
+            continue
+        kind, ref, out, args = read
+        before = [tok.group(0) for tok in _DOLLARS.finditer(plain, starts[index], m.start())]
+        in_display = display_at[index] ^ (before.count("$$") % 2 == 1)
+        in_math = in_display or before.count("$") % 2 == 1
+        found.append(Directive(kind, ref, out, args, lineno, m.start(), m.end(), in_math))
     return found
 
 
@@ -183,6 +267,7 @@ class Context:
     # Under `mkdocs serve`: render the error instead of raising; called as (message, snippet, inline).
     on_error: Callable[..., str] | None = None
     failed: dict = field(default_factory=dict)  # snippet -> error message; its directives show the error
+    line_offset: int = 0  # lines of the page's file before its Markdown (YAML front matter)
 
 
 def _figure(d: Directive, r: dict, ctx: Context, where: str) -> str:
@@ -211,7 +296,9 @@ def _figure(d: Directive, r: dict, ctx: Context, where: str) -> str:
                 attrs += f" width={size[0]} height={size[1]}"
             imgs.append(f'[![{_md_escape(alt)}]({rel}{only}){{ {attrs} }}]({rel})')
     caption = d.args.get("caption")
-    cap = f"\n  <figcaption>{html.escape(caption)}</figcaption>" if isinstance(caption, str) else ""
+    # Inline Markdown and math, rendered like the page's own text (links checked, $…$ typeset): md_in_html.
+    cap = f'\n  <figcaption markdown="span">{" ".join(caption.split())}</figcaption>' \
+        if isinstance(caption, str) else ""
     return (f'\n<figure class="snippet-figure" markdown="span">\n  ' + "\n  ".join(imgs) + cap + "\n</figure>\n")
 
 
@@ -352,25 +439,30 @@ def expand(markdown: str, ctx: Context) -> str:
     <BLANKLINE>
     <BLANKLINE>
     """
-    try:
-        directives = parse(markdown)
-    except DirectiveError as exc:
-        raise DirectiveError(f"{ctx.page_label}:{str(exc).removeprefix('line ')}") from None
+    errors: list[DirectiveError] = []
+    directives = parse(markdown, errors, ctx.line_offset)
+    if errors and ctx.on_error is None:
+        raise DirectiveError(f"{ctx.page_label}:{str(errors[0]).removeprefix('line ')}")
     out, pos = [], 0
-    for d in directives:
-        where = f"{ctx.page_label}:{d.line}"
-        try:
-            if d.snippet in ctx.failed:
-                raise DirectiveError(f"{where}: {ctx.failed[d.snippet]}")
-            if d.snippet not in ctx.results:
-                raise DirectiveError(f"{where}: unknown snippet {d.snippet!r} (no file snippets/{d.snippet}.py)")
-            text = _EXPANDERS[d.kind](d, ctx.results.get(d.snippet), ctx, where)
-        except DirectiveError as exc:
-            if ctx.on_error is None:
-                raise
-            text = ctx.on_error(str(exc), d.snippet, d.kind == "value")
+    for d in sorted([*directives, *errors], key=lambda item: item.start):
         line_start = markdown.rfind("\n", 0, d.start) + 1
         indent = markdown[line_start:d.start]
+        if isinstance(d, DirectiveError):  # a comment meant as a directive that does not read: its error in place
+            rest = markdown[d.end:].split("\n", 1)[0]
+            text = ctx.on_error(f"{ctx.page_label}:{str(d).removeprefix('line ')}", None,
+                                bool(indent.strip() or rest.strip()))
+        else:
+            where = f"{ctx.page_label}:{d.line}"
+            try:
+                if d.snippet in ctx.failed:
+                    raise DirectiveError(f"{where}: {ctx.failed[d.snippet]}")
+                if d.snippet not in ctx.results:
+                    raise DirectiveError(f"{where}: unknown snippet {d.snippet!r} (no file snippets/{d.snippet}.py)")
+                text = _EXPANDERS[d.kind](d, ctx.results.get(d.snippet), ctx, where)
+            except DirectiveError as exc:
+                if ctx.on_error is None:
+                    raise
+                text = ctx.on_error(str(exc), d.snippet, d.kind == "value")
         if indent and not indent.strip():
             # A block directive indented inside an admonition, a `???` block or a list item: its Markdown must keep
             # that indentation on every line, or the block would fall out of its container.

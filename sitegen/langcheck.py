@@ -199,6 +199,7 @@ def prose(markdown: str):
     in_math = False
     quote_indent = None  # indentation of an open quote admonition's body
     in_comment = False
+    comment = (0, "")  # (line, text) of a comment that spans lines
     for lineno, line, in_code in fenced(markdown.splitlines()):
         if in_code:
             continue
@@ -208,9 +209,11 @@ def prose(markdown: str):
             if not stripped or indent > quote_indent:
                 continue
             quote_indent = None
-        if in_comment:
+        if in_comment:  # a comment over several lines, read as one (a directive's alt and caption are prose)
+            comment = (comment[0], comment[1] + " " + line.strip())
             if "-->" in line:
                 in_comment = False
+                yield (comment[0], *_prose_line(comment[1], comment[0]))
             continue
         if stripped.startswith("$$"):
             if stripped == "$$" or not stripped.endswith("$$") or len(stripped) < 4:
@@ -229,7 +232,8 @@ def prose(markdown: str):
             yield (lineno, *_prose_line(a.group(3) or "", lineno))
             continue
         if "<!--" in line and "-->" not in line.split("<!--", 1)[1]:
-            in_comment = True
+            in_comment, comment = True, (lineno, line.rstrip("\n"))
+            continue
         yield (lineno, *_prose_line(line, lineno))
 
 

@@ -9,11 +9,17 @@ serves a throwaway ``mini`` project on a free port, opens its page in the sessio
 
 No timing is asserted (the benchmark, ``bench/bench.py``, measures the latency); deadlines are only generous
 upper bounds so a broken reload fails instead of hanging.
+
+A plain ``mkdocs serve`` (``strict: true`` in mkdocs.yml, no ``--no-strict``) is never strict: a broken link added
+while it runs is a banner on its page and the server keeps answering, while ``mkdocs build`` of the same project
+still fails (``hooks/snippets.py`` ``_not_strict``, which leans on how MkDocs 1.6 and mkdocs-static-i18n count
+warnings: this test is what notices when that changes).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -25,7 +31,7 @@ import pytest
 
 from conftest import COUNTING, SUMMARY
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 DEADLINE = 180  # seconds; generous on a loaded 2-core machine, never reached when reload works
 
@@ -67,7 +73,7 @@ def _wait(predicate, what: str, deadline: float = DEADLINE):
 
 
 class Serve:
-    def __init__(self, mini):
+    def __init__(self, mini, args=("--livereload",)):
         self.mini = mini
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -75,7 +81,7 @@ class Serve:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(mini.cache))
         with open(self.log, "w") as fh:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{self.port}"],
+                [sys.executable, "-m", "mkdocs", "serve", *args, "-a", f"127.0.0.1:{self.port}"],
                 cwd=mini.root, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
 
     def output(self) -> str:
@@ -88,6 +94,7 @@ class Serve:
         """The ``count``-th summary line (1-based), once the server has logged it."""
         def ready():
             assert self.proc.poll() is None, f"mkdocs serve exited:\n{self.output()[-3000:]}"
+            assert "appear stuck" not in self.output(), f"mkdocs serve is stuck:\n{self.output()[-3000:]}"
             found = self.summaries()
             return found[count - 1] if len(found) >= count else None
         return _wait(ready, f"build #{count} under mkdocs serve")
@@ -101,6 +108,12 @@ class Serve:
             except OSError:
                 return False
         _wait(up, f"mkdocs serve to answer on {self.url}")
+
+    def get(self, path: str = "") -> str:
+        """The page at ``path``; a server stuck after a strict abort fails here instead of hanging the test."""
+        with urllib.request.urlopen(self.url + path, timeout=30) as r:
+            assert r.status == 200, (path, r.status)
+            return r.read().decode("utf-8")
 
     def stop(self):
         if self.proc.poll() is None:
@@ -128,6 +141,7 @@ def served(mini):
         server.stop()
 
 
+@pytest.mark.browser
 def test_prose_edit_reloads_the_browser_without_running_snippets_and_snippet_edit_reruns_only_it(
         served, mini, chromium):
     first = served.wait_for_summary(1)
@@ -165,3 +179,51 @@ def test_prose_edit_reloads_the_browser_without_running_snippets_and_snippet_edi
         assert "Second version, edited under serve." in page.inner_text("article")
     finally:
         context.close()
+
+
+HOME = {"uk": "# Головна {{ #home }}\n\nЗначення <!-- value t/a:x -->.\n{extra}",
+        "en": "# Home {{ #home }}\n\nValue <!-- value t/a:x -->.\n{extra}"}
+BANNER = {"uk": "Попередження збирання (строге збирання зупинилося б)",
+          "en": "Build warning (a strict build would stop here)"}
+
+
+def _home(extra: str = "") -> tuple[str, str]:
+    return HOME["uk"].format(extra=extra), HOME["en"].format(extra=extra)
+
+
+@pytest.mark.parametrize("args", [(), ("--clean",)], ids=["serve", "serve-clean"])
+def test_plain_mkdocs_serve_shows_a_broken_link_as_a_banner_and_keeps_answering_while_build_stays_strict(
+        mini, tmp_path, args):
+    """``mkdocs serve`` as every MkDocs user types it (``--clean`` announces itself to plugins as a build)."""
+    assert "strict: true" in (mini.root / "mkdocs.yml").read_text()
+    mini.snippet("t/a", "def compute():\n    return {'x': 41}\n")
+    mini.page("index.md", *_home())
+    mini.page("other.md", "# Інша { #other }\n\nТекст.\n", "# Other { #other }\n\nText.\n")
+    server = Serve(mini, args=args)
+    try:
+        server.wait_http()
+        server.wait_for_summary(1)
+        assert BANNER["uk"] not in server.get()
+        # A broken link while editing: under strict the rebuild would abort and every request would hang.
+        mini.page("index.md", *_home("\n[далі](missing.md) / [next](missing.md)\n"))
+        server.wait_for_summary(2)
+        for lang, path in (("uk", ""), ("en", "en/")):
+            html = server.get(path)
+            assert BANNER[lang] in html and "missing.md" in html, (lang, server.output()[-3000:])
+            assert ">41<" in html or "41." in html  # the rest of the page is there
+        # An edit elsewhere: the home page is rendered from memory (hooks/rebuild_speed.py) and keeps its banner.
+        mini.page("other.md", "# Інша { #other }\n\nНовий текст.\n", "# Other { #other }\n\nNew text.\n")
+        server.wait_for_summary(3)
+        assert "Новий текст." in server.get("other/") and BANNER["uk"] in server.get()
+        out = server.output()
+        assert "appear stuck" not in out and "strict mode" not in out, out[-3000:]
+        assert "missing.md" in out  # logged as well
+    finally:
+        server.stop()
+    # The same project, plain `mkdocs build` (strict from mkdocs.yml, no --strict flag): fails on the link.
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site")], cwd=mini.root,
+                           env=dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(mini.cache)),
+                           capture_output=True, text=True, timeout=600)
+    out = build.stdout + build.stderr
+    assert build.returncode != 0, out[-3000:]
+    assert "missing.md" in out and re.search(r"Aborted with \d+ warnings in strict mode!", out), out[-3000:]

@@ -1,8 +1,10 @@
 """Build a project several times in *one* process, as ``mkdocs serve`` does, with file edits in between.
 
 ``python tests/twice.py PROJECT PLAN.json`` where the plan is a list of steps ``{"site": DIR, "edits": {PATH: TEXT
-or null}, "command": "serve" or "build", "strict": true or false (default true)}`` (edits are applied before that step's build; null deletes the file). Prints one JSON line: for each
-build, whether it succeeded, the warnings MkDocs logged, and the counters of ``hooks/rebuild_speed.py``.
+or null}, "command": "serve" or "build", "strict": true or false (default true)}`` (edits are applied before that
+step's build; null deletes the file). Under "serve", the default, no build is strict (``hooks/snippets.py`` relaxes
+it as for a real ``mkdocs serve``). Prints one JSON line: for each build, whether it succeeded, the warnings MkDocs
+logged, and the counters of ``hooks/rebuild_speed.py``.
 """
 
 from __future__ import annotations
