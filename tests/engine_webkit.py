@@ -40,6 +40,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import weakref
 from pathlib import Path
 
 import urllib3
@@ -113,6 +114,24 @@ def _start_xvfb(log: Path, timeout: float = 10) -> tuple[subprocess.Popen, str]:
     return proc, f":{data.decode().strip()}"
 
 
+def _end(procs: list, tmp: Path, log) -> None:
+    """End each process's group, newest first (SIGTERM: Xvfb removes its socket and lock; then SIGKILL for what is
+    left of the group), and remove ``tmp``."""
+    for proc in reversed(procs):
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(3)
+        except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
+            pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+    log.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 class WebKitTab:
     """One WebKitGTK window under its own Xvfb, driven by WebKitWebDriver. ``close`` (or ``with``) ends it.
     ``sandbox``: WebKit's bubblewrap sandbox for the web processes (off: see ``webkit_browser.py``)."""
@@ -122,11 +141,14 @@ class WebKitTab:
     def __init__(self, fonts_conf: Path | None = None, width: int = 1280, height: int = 800, timeout: float = 30,
                  sandbox: bool = False):
         self.tmp = Path(tempfile.mkdtemp(prefix="webkit-tab-"))
-        self.xvfb = self.driver = self.service = None
-        self._log = open(self.tmp / "driver.log", "wb")
+        self.driver, self._procs, self._size = None, [], (width, height)
         self._console_at, self._timeouts = 0, {}
+        log = open(self.tmp / "driver.log", "wb")
+        # Ended by close(), or when the tab is garbage or Python exits if nobody called it.
+        self._finalizer = weakref.finalize(self, _end, self._procs, self.tmp, log)
         try:
-            self.xvfb, display = _start_xvfb(self.tmp / "xvfb.log")
+            xvfb, display = _start_xvfb(self.tmp / "xvfb.log")
+            self._procs.append(xvfb)
             # The browser runs under Debian's python3 (its shebang): nothing of this process's venv may leak into it.
             env = {k: v for k, v in os.environ.items()
                    if not k.startswith(("PYTHON", "VIRTUAL_ENV", "GTK_", "GDK_", "WEBKIT_"))}
@@ -141,9 +163,11 @@ class WebKitTab:
                 options.add_argument(arg)
             options.set_capability("browserName", "webkit_browser")  # the name webkit_browser.py reports
             # The driver in a process group of its own: the browser and its web processes are in it too.
-            self.service = Service(executable_path=DRIVER, log_output=self._log, env=env,
+            # (Kept: selenium stops the driver when its Service object is garbage.)
+            self.service = Service(executable_path=DRIVER, log_output=log, env=env,
                                    popen_kw={"start_new_session": True})
             self.service.start()
+            self._procs.append(self.service.process)
             url = self.service.service_url
             # Straight to the driver (never an http_proxy of the environment), no retry of a command that timed out.
             client = ClientConfig(url, timeout=timeout, proxy=Proxy({"proxyType": ProxyType.DIRECT}),
@@ -151,12 +175,11 @@ class WebKitTab:
             self.driver = webdriver.Remote(url, options=options, client_config=client)
             self.set_viewport(width, height)
         except BaseException as e:
-            log = (self.tmp / "driver.log").read_text(errors="replace")[-2000:]
-            console = (self.tmp / "console.log").read_text(errors="replace")[-2000:] \
-                if (self.tmp / "console.log").exists() else ""
+            logs = [(self.tmp / f).read_text(errors="replace")[-2000:] for f in ("driver.log", "console.log")
+                    if (self.tmp / f).exists()]
             self.close()
             if isinstance(e, Exception):
-                raise WebKitError(f"WebKit did not start: {e}\n{log}\n{console}") from e
+                raise WebKitError("\n".join([f"WebKit did not start: {e}", *logs])) from e
             raise
 
     def _timeout(self, kind: str, seconds: float) -> None:
@@ -175,6 +198,7 @@ class WebKitTab:
             self.driver.set_window_rect(x=0, y=0, width=w, height=h)
             inner = self.evaluate(SETTLE_VIEWPORT_JS, [width, height], timeout)  # the page sees a resize later
             if inner == [width, height]:
+                self._size = (width, height)
                 return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"viewport {inner}, not {[width, height]}, after {timeout} s")
@@ -186,6 +210,14 @@ class WebKitTab:
         try:
             self.driver.get(url)
         except TimeoutException as e:
+            # The load goes on, and WebKit would start no other in this window: go on in a new one.
+            old = self.driver.current_window_handle
+            self.driver.switch_to.new_window("window")
+            new = self.driver.current_window_handle
+            self.driver.switch_to.window(old)
+            self.driver.close()
+            self.driver.switch_to.window(new)
+            self.set_viewport(*self._size)
             raise TimeoutError(f"{url}: not loaded in {timeout} s") from e
 
     def evaluate(self, fn: str, arg=None, timeout: float = 30):
@@ -255,23 +287,7 @@ class WebKitTab:
             except Exception:
                 pass
             self.driver = None
-        for proc, grace in ((self.service.process if self.service else None, 0), (self.xvfb, 5)):
-            if proc is None:
-                continue
-            if grace:  # Xvfb removes its socket and lock file on SIGTERM
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                    proc.wait(grace)
-                except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
-                    pass
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group
-            except (ProcessLookupError, PermissionError):
-                pass
-            proc.wait()
-        self.service = self.xvfb = None
-        self._log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self._finalizer()
 
     def __enter__(self) -> "WebKitTab":
         return self
