@@ -21,6 +21,10 @@ from pathlib import Path
 
 import pytest
 
+# The small WebKitGTK browser runs on Debian's python3 with python3-gi (tests/engines.py), not in the venv: not a test
+# module, and not importable here for its doctests.
+collect_ignore = ["webkit_browser.py"]
+
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 FONTS_CONF = ROOT / "tests" / "fonts" / "fonts.conf"

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -30,11 +29,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FONTS_CONF = ROOT / "tests" / "fonts" / "fonts.conf"
 BINARIES = {"firefox": "firefox-esr", "webkit": "WebKitWebDriver"}
-
-# Console lines that are not the site's doing, and why.
-NOT_OURS = (
-    # Nothing is; each entry needs its reason.
-)
 
 
 def require(engine: str) -> None:
@@ -63,7 +57,3 @@ def launch(engine: str, width: int = 1280, height: int = 800):
         yield tab
     finally:
         tab.close()
-
-
-def ours(line: str) -> bool:
-    return not any(re.search(p, line) for p in NOT_OURS)

@@ -266,15 +266,32 @@ def test_figure_zoom_opens_whole_at_its_own_or_the_screens_width_and_escape_clos
         z = v.zoom
         assert z["open"], v.name
         assert z["src"] == z["wideSrc"], (v.name, z)
-        fit = min(z["own"][0], 0.96 * z["vw"] - 34, (0.94 * z["vh"] - 34) * z["own"][0] / z["own"][1])
-        assert fit - 3 <= z["width"] <= z["own"][0] + 1, (v.name, z)
+        # at its own width, or nearly the screen's (a dialog's margins and padding aside)
+        fit = min(z["own"][0], 0.8 * z["vw"], 0.8 * z["vh"] * z["own"][0] / z["own"][1])
+        assert fit - 1 <= z["width"] <= z["own"][0] + 1, (v.name, z)
         assert z["left"] >= 0 and z["top"] >= 0 and z["right"] <= z["vw"] and z["bottom"] <= z["vh"], (v.name, z)
         assert v.zoom_closed, f"{v.name}: Escape left the zoom open"
 
 
+RO_LOOP = "ResizeObserver loop completed with undelivered notifications"
+
+
 def test_no_console_errors_or_warnings(engine_visits):
-    noisy = {v.name: v.console for v in pages_of(engine_visits) if v.console}
+    """Nothing, but at most one "ResizeObserver loop" report per load in Firefox. Its source: Material's bundle has
+    the only ResizeObserver (on the header, main and body); when a jump lands while skipped parts are still being
+    drawn (the first second or two after a load, assets/parts.js), a part drawn by the browser changes main's size
+    after the frame's observations were delivered, and the spec defers them to the next frame (nothing is lost), with
+    this report. Once the parts are drawn, it does not occur (before, it came at every jump: 2-10 per page)."""
+    noisy, loops = {}, {}
+    for v in pages_of(engine_visits):
+        other = [line for line in v.console if RO_LOOP not in line]
+        if other:
+            noisy[v.name] = other
+        n = len(v.console) - len(other)
+        if n > 1 + len(v.fresh) or (n and v.engine != "firefox"):
+            loops[v.name] = n
     assert not noisy, noisy
+    assert not loops, f"ResizeObserver loop reports beyond one per load: {loops}"
 
 
 def test_the_preloaded_math_font_is_used(engine_visits):
