@@ -125,6 +125,17 @@ ZOOM_OPEN_JS = """async () => {
 }"""
 
 
+# Straight to a heading far down (a scroll, not a link: no part is drawn for it), then where it is 2.5 s later.
+SCROLLED_JS = """async () => {
+  const h = [...document.querySelectorAll('article h2[id]')].at(-3);
+  h.scrollIntoView();
+  const before = h.getBoundingClientRect().top;
+  await new Promise(r => setTimeout(r, 2500));
+  return {id: h.id, before, after: h.getBoundingClientRect().top,
+          undrawn: document.querySelectorAll('.cv-box:not(.cv-drawn)').length};
+}"""
+
+
 @dataclass
 class EngineVisit:
     engine: str
@@ -185,6 +196,10 @@ def engine_visits(request, built_site, site_server):
             tab.set_viewport(size["width"], size["height"])
             for page in pages:
                 out[(width, page.rel)] = visit(tab, site_server, page, width)
+        # A reader who scrolls far down right after the load, before the parts above are drawn: what is on screen
+        # stays put while they are drawn (assets/parts.js; WebKit has no scroll anchoring of its own).
+        tab.goto(site_server.url(PRELOAD_PAGE))
+        out["scrolled"] = tab.evaluate(SCROLLED_JS)
         # Firefox reports a preloaded resource not used 10 s after the preload: one page with the math font
         # preloaded, left alone for that long (a warning shows up in the next console() read).
         tab.console()
@@ -298,3 +313,9 @@ def test_the_preloaded_math_font_is_used(engine_visits):
     """Firefox warns when a preloaded font is not used within 10 s of its preload (it was, on most loads: the math
     of a topic page lay in parts the browser skipped); assets/parts.js draws every part once the page is idle."""
     assert not engine_visits["preload"], engine_visits["preload"]
+
+
+def test_what_is_on_screen_stays_put_while_the_parts_above_are_drawn(engine_visits):
+    s = engine_visits["scrolled"]
+    assert s["undrawn"] == 0, s
+    assert abs(s["after"] - s["before"]) < 40, s

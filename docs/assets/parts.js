@@ -6,8 +6,8 @@
 //    (.cv-drawn, site.css), top to bottom: within a second or two the page has its real height, so the scrollbar no
 //    longer changes length as the reader scrolls, and no part changes size during scrolling (in Firefox such a change
 //    inside a frame made Material's ResizeObserver report "ResizeObserver loop completed with undelivered
-//    notifications" at every jump). A part the reader has not reached is below the screen, so drawing it moves
-//    nothing on screen.
+//    notifications" at every jump). A part below the screen moves nothing on screen when drawn; one above it (the
+//    reader scrolled past it fast) keeps what is on screen in place.
 // 2. Section links land on their heading in every engine. Chromium keeps a link's target in place while the parts
 //    above it are drawn and shrink (scroll anchoring); Firefox only partly, WebKit not at all (a heading landed
 //    600–4,500 px off). So before the browser jumps to a #target — a click on a same-page link (the table of
@@ -83,8 +83,13 @@
     var parts = document.querySelectorAll(".cv-box:not(.cv-drawn)");
     var start = performance.now();
     for (var i = 0; i < parts.length && (i === 0 || performance.now() - start < BATCH_MS); i++) {
+      // A part above the screen (the reader scrolled or jumped past it before it was drawn) changes the position of
+      // what is on screen: the scroll moves by its change in height, less what the browser's own scroll anchoring
+      // already moved it (Chromium and Firefox anchor, WebKit does not).
+      var box = parts[i].getBoundingClientRect(), y = window.scrollY;
       parts[i].classList.add("cv-drawn");
-      void parts[i].offsetHeight;
+      var grew = parts[i].getBoundingClientRect().height - box.height;
+      if (box.bottom <= 0 && Math.abs(grew - (window.scrollY - y)) > 0.5) window.scrollBy(0, grew - (window.scrollY - y));
     }
     if (i < parts.length) idle(drawSome);
   }
