@@ -49,6 +49,7 @@ from selenium.common.exceptions import JavascriptException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.proxy import Proxy, ProxyType
 from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.webkitgtk.options import Options
 from selenium.webdriver.webkitgtk.service import Service
 
@@ -172,7 +173,7 @@ class WebKitTab:
             # Straight to the driver (never an http_proxy of the environment), no retry of a command that timed out.
             client = ClientConfig(url, timeout=timeout, proxy=Proxy({"proxyType": ProxyType.DIRECT}),
                                   init_args_for_pool_manager={"init_args_for_pool_manager": {"retries": False}})
-            self.driver = webdriver.Remote(url, options=options, client_config=client)
+            self.driver = webdriver.Remote(RemoteConnection(client_config=client), options=options)
             self.set_viewport(width, height)
         except BaseException as e:
             logs = [(self.tmp / f).read_text(errors="replace")[-2000:] for f in ("driver.log", "console.log")
