@@ -136,6 +136,20 @@ SCROLLED_JS = """async () => {
 }"""
 
 
+# Once the page has drawn its skipped parts (assets/parts.js), every formula or table that scrolls sideways has been
+# marked by assets/a11y.js (a tab stop, a label, the fade) without any help: nothing opened, no resize. (MEASURE_JS
+# below forces everything drawn and fires a resize, which would mark what a reader's page never did.)
+UNMARKED_JS = """async () => {
+  for (let i = 0; i < 100 && document.querySelector('.cv-box:not(.cv-drawn)'); i++)
+    await new Promise(r => setTimeout(r, 100));
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return [...document.querySelectorAll('.md-content .math-display, .md-content .md-typeset__scrollwrap')]
+    .filter(b => b.getClientRects().length && !b.closest('details:not([open])') && b.scrollWidth > b.clientWidth + 1)
+    .filter(b => !(b.classList.contains('scrollbox') && b.tabIndex === 0 && b.getAttribute('aria-label')))
+    .map(b => (b.querySelector('math')?.getAttribute('alttext') || b.querySelector('th')?.textContent || '').slice(0, 40));
+}"""
+
+
 @dataclass
 class EngineVisit:
     engine: str
@@ -146,6 +160,7 @@ class EngineVisit:
     sideways: tuple = (0, 0)
     layout: dict = field(default_factory=dict)    # MEASURE_JS
     tall_inline: list = field(default_factory=list)
+    unmarked: list = field(default_factory=list)   # UNMARKED_JS
     zoom: dict | None = None
     zoom_closed: bool | None = None
     console: list = field(default_factory=list)
@@ -172,6 +187,7 @@ def visit(tab, server, page: SitePage, width: str) -> EngineVisit:
         v.zoom = zoom
         tab.press("Escape")
         v.zoom_closed = not tab.evaluate("() => document.querySelector('dialog.figure-zoom').open")
+    v.unmarked = tab.evaluate(UNMARKED_JS, timeout=30)
     v.min_script = tab.evaluate(MIN_SCRIPT_JS)
     v.layout = tab.evaluate(MEASURE_JS, timeout=60)
     v.tall_inline = tab.evaluate(INLINE_MATH_JS)
@@ -256,6 +272,11 @@ def test_formulas_and_tables_fit_or_scroll_in_a_labelled_box(engine_visits):
         bad += [(v.name, b) for b in v.layout["boxes"]
                 if b["tabindex"] < 0 or not b["label"] or not b["role"] or not b["cue"]]
     assert not bad, bad[:10]
+
+
+def test_boxes_that_scroll_are_marked_as_the_page_draws_them(engine_visits):
+    unmarked = {v.name: v.unmarked for v in pages_of(engine_visits) if v.unmarked}
+    assert not unmarked, unmarked
 
 
 def test_scripts_are_smaller_than_their_base(engine_visits):

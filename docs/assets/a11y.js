@@ -85,6 +85,8 @@
   document.addEventListener("contentvisibilityautostatechange", function (e) {
     if (!e.skipped) update(e.target.querySelectorAll(SELECTOR));
   }, true);
+  // A part assets/parts.js has drawn for good (Firefox fires no contentvisibilityautostatechange).
+  document.addEventListener("partdrawn", function (e) { update(e.target.querySelectorAll(SELECTOR)); });
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(all);  // widths change when the math font arrives
   document$.subscribe(all);
 })();

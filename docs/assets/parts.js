@@ -23,13 +23,20 @@
     try { return document.getElementById(decodeURIComponent(hash.slice(1))); } catch (e) { return null; }
   }
 
-  // Every part still skipped that comes before the target or holds it: drawn from now on (site.css: .cv-drawn).
+  // A part drawn for good (site.css: .cv-drawn) tells the page's other scripts, which cannot count on the browser's
+  // contentvisibilityautostatechange event: Firefox 153 does not fire it (a11y.js marks the scroll boxes inside).
+  function draw(part) {
+    part.classList.add("cv-drawn");
+    part.dispatchEvent(new CustomEvent("partdrawn", {bubbles: true}));
+  }
+
+  // Every part still skipped that comes before the target or holds it: drawn from now on.
   function drawAbove(el) {
     var parts = document.querySelectorAll(".cv-box:not(.cv-drawn)");
     for (var i = 0; i < parts.length; i++) {
       var p = parts[i];
       if (!(p.contains(el) || p.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
-      p.classList.add("cv-drawn");
+      draw(p);
     }
   }
 
@@ -87,7 +94,7 @@
       // what is on screen: the scroll moves by its change in height, less what the browser's own scroll anchoring
       // already moved it (Chromium and Firefox anchor, WebKit does not).
       var box = parts[i].getBoundingClientRect(), y = window.scrollY;
-      parts[i].classList.add("cv-drawn");
+      draw(parts[i]);
       var grew = parts[i].getBoundingClientRect().height - box.height;
       if (box.bottom <= 0 && Math.abs(grew - (window.scrollY - y)) > 0.5) window.scrollBy(0, grew - (window.scrollY - y));
     }
