@@ -292,30 +292,3 @@ def launch_firefox(fonts_conf: Path | None = None, width: int = 1280, height: in
     """A headless Firefox with one tab at ``width`` x ``height`` CSS px; a context manager too."""
     return FirefoxTab(fonts_conf, width, height, **kw)
 
-
-if __name__ == "__main__":  # a smoke test: python tests/engine_firefox.py URL
-    import sys
-
-    url = sys.argv[1] if len(sys.argv) > 1 else "about:blank"
-    t0 = time.monotonic()
-    with launch_firefox(Path(__file__).resolve().parent / "fonts" / "fonts.conf", 390, 844) as tab:
-        print(f"launch: {time.monotonic() - t0:.2f} s")
-        for w, h in ((390, 844), (1280, 800)):
-            tab.set_viewport(w, h)
-            t0 = time.monotonic()
-            tab.goto(url)
-            print(f"\n{w}x{h}: goto {time.monotonic() - t0:.2f} s")
-            print(tab.evaluate("""() => ({inner: [innerWidth, innerHeight], dpr: devicePixelRatio,
-                client: document.documentElement.clientWidth, mediaWidth: matchMedia(`(width: ${innerWidth}px)`).matches,
-                dark: matchMedia('(prefers-color-scheme: dark)').matches, title: document.title})"""))
-            print("async with arg:", tab.evaluate(
-                "async (a) => { await new Promise(r => setTimeout(r, 50)); return a.x * 2; }", {"x": 21}))
-            try:
-                tab.evaluate("() => { throw new Error('thrown on purpose'); }")
-            except BidiError as e:
-                print("exception:", e)
-            shot = Path(tempfile.gettempdir()) / f"firefox-smoke-{w}.png"
-            tab.screenshot(shot)
-            print("screenshot:", shot)
-            time.sleep(11)  # Firefox reports an unused link preload 10 s after the load
-            print("console:", *tab.console(), sep="\n  ")

@@ -301,31 +301,3 @@ def launch_webkit(fonts_conf: Path | None = None, width: int = 1280, height: int
     """A WebKitGTK tab with a ``width`` x ``height`` CSS px viewport; a context manager too."""
     return WebKitTab(fonts_conf, width, height, **kw)
 
-
-if __name__ == "__main__":  # a smoke test: python tests/engine_webkit.py URL
-    import sys
-
-    url = sys.argv[1] if len(sys.argv) > 1 else "about:blank"
-    t0 = time.monotonic()
-    with launch_webkit(Path(__file__).resolve().parent / "fonts" / "fonts.conf", 390, 844) as tab:
-        print(f"launch: {time.monotonic() - t0:.2f} s")
-        for w, h in ((390, 844), (1280, 800)):
-            tab.set_viewport(w, h)
-            t0 = time.monotonic()
-            tab.goto(url)
-            print(f"\n{w}x{h}: goto {time.monotonic() - t0:.2f} s")
-            print(tab.evaluate("""() => ({inner: [innerWidth, innerHeight], dpr: devicePixelRatio,
-                client: document.documentElement.clientWidth, mediaWidth: matchMedia(`(width: ${innerWidth}px)`).matches,
-                dark: matchMedia('(prefers-color-scheme: dark)').matches, title: document.title,
-                userAgent: navigator.userAgent})"""))
-            print("async with arg:", tab.evaluate(
-                "async (a) => { await new Promise(r => setTimeout(r, 50)); return a.x * 2; }", {"x": 21}))
-            try:
-                tab.evaluate("() => { throw new Error('thrown on purpose'); }")
-            except WebKitError as e:
-                print("exception:", e)
-            shot = Path(tempfile.gettempdir()) / f"webkit-smoke-{w}.png"
-            t0 = time.monotonic()
-            tab.screenshot(shot)
-            print(f"screenshot: {shot} ({time.monotonic() - t0:.2f} s)")
-            print("console:", *tab.console(), sep="\n  ")

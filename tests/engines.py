@@ -57,3 +57,25 @@ def launch(engine: str, width: int = 1280, height: int = 800):
         yield tab
     finally:
         tab.close()
+
+
+if __name__ == "__main__":  # a smoke test: python tests/engines.py firefox|webkit URL
+    import sys
+    import time
+
+    engine, url = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "about:blank"
+    t0 = time.monotonic()
+    with launch(engine, 390, 844) as tab:
+        print(f"launch: {time.monotonic() - t0:.2f} s")
+        for w, h in ((390, 844), (1280, 800)):
+            tab.set_viewport(w, h)
+            t0 = time.monotonic()
+            tab.goto(url)
+            print(f"{w}x{h}: goto {time.monotonic() - t0:.2f} s")
+            print(tab.evaluate("""() => ({inner: [innerWidth, innerHeight], dpr: devicePixelRatio,
+                client: document.documentElement.clientWidth, dark: matchMedia('(prefers-color-scheme: dark)').matches,
+                title: document.title, userAgent: navigator.userAgent})"""))
+            print("async with arg:", tab.evaluate("async (a) => { await new Promise(r => setTimeout(r, 50)); return a.x * 2; }",
+                                                  {"x": 21}))
+            tab.screenshot(f"/tmp/{engine}-{w}.png")
+        print("console:", tab.console())
