@@ -1,7 +1,7 @@
 """Build-performance benchmark, run by hand on the machine whose figures you want (not part of ``./dev test``).
 
     .venv/bin/python bench/bench.py                 # everything, prints Markdown tables
-    .venv/bin/python bench/bench.py --write-readme  # … and replaces the "Performance" table in README.md
+    .venv/bin/python bench/bench.py --write-readme  # … and replaces the tables in bench/RESULTS.md
     .venv/bin/python bench/bench.py --quick         # scale test with N = 1, 10 only, one live-reload sample
     .venv/bin/python bench/bench.py --worktree      # benchmark the working tree instead of the committed HEAD
     .venv/bin/python bench/bench.py --ref abc123    # benchmark another commit
@@ -734,10 +734,10 @@ def report_live(live) -> list[str]:
 
 
 def write_readme(table: str):
-    readme = ROOT / "README.md"
+    readme = ROOT / "bench" / "RESULTS.md"
     text = readme.read_text()
     if README_START not in text:
-        raise SystemExit(f"README.md has no {README_START} … {README_END} markers")
+        raise SystemExit(f"bench/RESULTS.md has no {README_START} … {README_END} markers")
     head, rest = text.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
     readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}")
@@ -752,7 +752,7 @@ def main(argv=None) -> int:
     ap.add_argument("--ref", default="HEAD", help="the commit to measure (default HEAD)")
     ap.add_argument("--quick", action="store_true", help="scale N = 1, 10 and one live-reload sample")
     ap.add_argument("--scale", default=None, help="comma-separated N values (default 1,10,50)")
-    ap.add_argument("--write-readme", action="store_true", help="write the tables into README.md")
+    ap.add_argument("--write-readme", action="store_true", help="write the tables into bench/RESULTS.md")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--only", default=",".join(PARTS),
                     help=f"comma-separated parts to measure (default all: {','.join(PARTS)}); "
@@ -801,7 +801,7 @@ def main(argv=None) -> int:
         print(table)
         if args.write_readme:
             write_readme(table)
-            print("README.md updated", file=sys.stderr)
+            print("bench/RESULTS.md updated", file=sys.stderr)
     finally:
         if args.keep:
             print(f"kept {tmp}", file=sys.stderr)
