@@ -1,7 +1,7 @@
 """``mkdocs serve --livereload`` really reloads the open page, and a rebuild runs only what changed.
 
-Since click 8.3, MkDocs' live reload is off unless ``--livereload`` is given (``./dev serve`` gives it). The test
-serves a throwaway ``mini`` project on a free port, opens its page in the session's Chromium, then
+With click 8.3.x, MkDocs' live reload was off unless ``--livereload`` was given (mkdocs#4032); with the pinned click
+8.5.1 it is on by default, and ``./dev serve`` gives the flag anyway, as this test does. The test serves a throwaway ``mini`` project on a free port, opens its page in the session's Chromium, then
 
 1. edits the page's Markdown: the open page reloads by itself (a marker set on ``window`` is gone) with the new text,
    and the rebuild's summary line says no snippet was executed;
