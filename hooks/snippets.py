@@ -154,7 +154,7 @@ def on_config(config):
         S.final_site_dir = None
         S.results, S.failed, S.names, S.stats, S.errors = {}, {}, [], None, []
     if S.command == "serve":
-        # Never strict under serve (README "The two commands"): each warning is logged and shown as a banner on the
+        # Never strict under serve (hooks/README.md): each warning is logged and shown as a banner on the
         # page it concerns; `mkdocs build`, `./dev build` and CI stay strict.
         _not_strict(config)
         mk = logging.getLogger("mkdocs")

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 # What one snippet child may take: torch + matplotlib imported (shared with the forkserver until written) and the
-# snippet's own tensors and figures. Measured peak of the process tree, one snippet: ~0.5 GB (README, Performance).
+# snippet's own tensors and figures. Measured peak of the process tree, one snippet: ~0.5 GB (bench/RESULTS.md).
 JOB_MEMORY = 1 << 30
 
 

@@ -67,7 +67,7 @@ def _context():
         os.environ.setdefault("MPLBACKEND", "Agg")
         # One BLAS/OpenMP thread in every child, set before the forkserver (and the numpy/torch it preloads)
         # starts: a reduction split over a machine-dependent number of threads sums in a different order, and the
-        # last digits of a result would depend on the machine (README "Reproducible").
+        # last digits of a result would depend on the machine (sitegen/README.md, "How a number reaches a reader").
         for var in THREAD_VARS:
             os.environ[var] = "1"
         os.environ.update(NUMERIC_ENV)

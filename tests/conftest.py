@@ -163,7 +163,7 @@ import os
 from pathlib import Path
 
 def _mark(name):
-    # Next to the project, not in it: a snippet that writes into the project fails the build (README).
+    # Next to the project, not in it: a snippet that writes into the project fails the build (snippets/README.md).
     with open(Path(__file__).resolve().parents[{depth}].parent / "runs.log", "a") as fh:
         fh.write(name + "\\n")
 """
