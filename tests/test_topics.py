@@ -6,9 +6,12 @@ import re
 import shutil
 from pathlib import Path
 
+import os
+
 import pytest
 
-from conftest import ROOT
+import newtopic
+from conftest import ROOT, mkdocs_build
 from sitegen import topics
 
 LANGS = ("uk", "en")
@@ -91,3 +94,20 @@ def test_built_navigation_follows_topics_yml_in_both_languages(built_site):
         nb = [h for h in links if "notebooks/" in h]
         assert [re.search(r"notebooks/([\w-]+)/", h).group(1) for h in dict.fromkeys(nb)] == \
             [t.id for t in topics.load(ROOT)], (lang, nb)
+
+
+@pytest.mark.slow
+def test_a_new_topic_following_the_guide_builds_strict_and_its_card_shows_its_first_figure(tmp_path):
+    """README "Adding a topic" and nothing else, in a copy of the project: no home thumbnail drawn for it."""
+    root = newtopic.copy_project(ROOT, tmp_path / "proj",
+                                 Path(os.environ.get("SNIPPETS_CACHE_DIR") or ROOT / ".cache" / "snippets"))
+    newtopic.add(root)
+    assert topics.problems(root) == []
+    build = mkdocs_build(root, tmp_path / "site", env={"SNIPPETS_CACHE_DIR": str(root / ".cache" / "snippets")})
+    assert build.returncode == 0, build.output[-4000:]
+    for prefix, title in (("", "Софтмакс"), ("en/", "Softmax")):
+        home = (build.site / prefix / "index.html").read_text(encoding="utf-8")
+        card = home[home.index(f">{title}</a>") - 1500:home.index(f">{title}</a>")]
+        assert "_figures/softmax/probs/probs.light.svg#only-light" in card, card
+        assert "_figures/softmax/probs/probs.dark.svg#only-dark" in card, card
+        assert (build.site / prefix / "notebooks" / "softmax" / "index.html").is_file()
