@@ -26,9 +26,7 @@ True
 
 import math
 
-import matplotlib.pyplot as plt
-
-from sitegen.snippet import label, local_numbers, palette
+from sitegen.snippet import label, local_numbers, palette, subplots
 
 LABELS = {"uk": {"x": "клас", "p": "ймовірність"}, "en": {"x": "class", "p": "probability"}}
 
@@ -41,7 +39,7 @@ def compute() -> dict:
 
 def figures(r: dict, lang: str, theme: str) -> dict:
     p = palette(theme)
-    fig, ax = plt.subplots(figsize=(4.5, 2.6))
+    fig, ax = subplots(height=2.6)
     ax.bar(range(3), r["p"], color=p["blue"])
     ax.set_xticks(range(3))
     ax.set_xlabel(label(LABELS, lang, "x"))
