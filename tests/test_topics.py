@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -32,6 +34,23 @@ def test_navigation_lists_every_page_in_teaching_order_then_glossary_how_it_work
 
 def test_the_project_agrees_with_topics_yml():
     assert topics.problems(ROOT) == []
+
+
+def test_the_one_topic_check_selects_tests_that_exist():
+    """``./dev check <topic>`` (tools/check_topic.py) picks existing tests by name: a renamed test or parameter would
+    drop out of it silently, so every selection of every topic is collected here."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import check_topic
+
+    args = list(dict.fromkeys(a for t in topics.load(ROOT) for a in check_topic.selection(t)[2:]))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-n0", "-p", "no:cacheprovider", "--collect-only", "-q",
+                           "--topic", topics.load(ROOT)[0].id, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    collected = proc.stdout
+    for arg in args:
+        assert arg in collected if "::" in arg else f"{arg}/" in collected or f"{arg}::" in collected, arg
+    assert "tests/test_topic.py::test_the_site_builds_strict" in collected
 
 
 def _copy_topic(tmp_path: Path) -> Path:
