@@ -239,7 +239,7 @@ def test_plain_mkdocs_serve_shows_a_broken_link_as_a_banner_and_keeps_answering_
 
 TERM = """\
   - id: softmax-function
-    topic: general
+    topic: softmax
     uk: софтмакс
     en: softmax
     def_uk: функція, що перетворює вектор оцінок на ймовірності, які в сумі дають одиницю
@@ -309,6 +309,8 @@ def test_a_topic_added_and_a_term_added_show_up_under_a_running_serve_without_a_
             return 'id="softmax-function"' in server.get("glossary/") and \
                 'id="softmax-function"' in server.get("en/glossary/")
         _wait(term_served, "the new term in both glossaries")
+        # ... in a section of the new topic's own, titled as in topics.yml
+        assert 'id="topic-softmax"' in server.get("glossary/") and "Софтмакс" in server.get("glossary/")
         assert "appear stuck" not in server.output()
     finally:
         server.stop()
