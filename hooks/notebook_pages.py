@@ -24,14 +24,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from sitegen.directives import parse
 from sitegen.environment import installed_hash
-from sitegen.notebooks import (DEFAULT_REPOSITORY, LANGS, TOPICS, clean_html, collapse_helpers, colab_url, fill_outputs, heading_ids,
-                               insert_after_h1, links_html, notebook_path, read, remap_heading_ids, run_names)
+from sitegen.notebooks import (DEFAULT_REPOSITORY, LANGS, clean_html, collapse_helpers, colab_url, fill_outputs, heading_ids,
+                               insert_after_h1, links_html, notebook_path, read, remap_heading_ids, run_names,
+                               topics)
 
 
 def snippet_names(root: Path) -> dict[str, str]:
     """Every snippet a committed notebook shows -> the notebook that shows it (for error messages)."""
     names: dict[str, str] = {}
-    for topic in TOPICS:
+    for topic in topics(root):
         for lang in LANGS:
             p = notebook_path(root, topic, lang)
             if p.is_file():
@@ -85,7 +86,7 @@ def add_files(files, config, root: Path, lang: str, prefix: str, results: dict, 
     if jupyter is None:
         return files
     alts = None
-    for topic in TOPICS:
+    for topic in topics(root):  # topics.yml as it is now: a topic added under `mkdocs serve` counts at once
         committed = notebook_path(root, topic, lang)
         if not committed.is_file():
             continue
@@ -129,10 +130,10 @@ def _languages(config) -> list[tuple[str, bool]]:
     return [(lang.locale, bool(lang.default)) for lang in i18n.config.languages] if i18n else []
 
 
-def _topic_of(src_uri: str, lang: str) -> tuple[str, bool] | None:
+def _topic_of(root: Path, src_uri: str, lang: str) -> tuple[str, bool] | None:
     """(topic, is the notebook page) for a topic page or a notebook page of ``lang``; None otherwise."""
     rel = src_uri[len(lang) + 1:] if src_uri.startswith(f"{lang}/") else src_uri
-    for topic, spec in TOPICS.items():
+    for topic, spec in topics(root).items():
         if rel == spec["page"]:
             return topic, False
         if rel == f"notebooks/{topic}.ipynb":
@@ -142,7 +143,7 @@ def _topic_of(src_uri: str, lang: str) -> tuple[str, bool] | None:
 
 def page_html(html_text: str, page, config, root: Path, lang: str, prefix: str) -> str:
     """A notebook page without foreign scripts and with the shared heading ids; the links box on both kinds."""
-    found = _topic_of(page.file.src_uri, lang)
+    found = _topic_of(root, page.file.src_uri, lang)
     if found is None or not notebook_path(root, found[0], lang).is_file():
         return html_text
     topic, is_notebook = found

@@ -9,8 +9,9 @@ file and fails the build (under ``mkdocs serve``: logs them and shows a banner).
 - :func:`html_problems`: an HTML block left open (``<details>`` without ``</details>``) swallows the rest of the page
   into raw HTML; a closing tag that closes nothing; a comment never closed hides the rest of the page.
 - :func:`result_problems`: what a snippet returned that would publish a broken or oversized page: a figure name that
-  cannot be a file name and a URL, printed output or a table beyond the size limits below. Over the limit the build
-  fails naming the snippet (no truncated view: a page shows what the snippet printed, whole, or nothing).
+  cannot be a file name and a URL, printed output or a table beyond the size limits below, a figure whose smallest
+  text would be drawn too small to read (:func:`figure_problems`). Over the limit the build fails naming the snippet
+  (no truncated view: a page shows what the snippet printed, whole, or nothing).
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ MAX_OUTPUT_BYTES = 50_000
 MAX_TABLE_ROWS = 200
 MAX_TABLE_BYTES = 100_000
 FIGURE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+# Figure text as drawn (issue 16; tests/test_reader.py measures the same in Chromium): the smallest text of a figure,
+# in CSS px once the figure is scaled into the page's text column, at least this much. A figure is shown at its own
+# size (1 pt = 4/3 px) or, when that is wider, at the column's width. A figure with a phone variant `<name>_narrow`
+# is shown on laptops only, the variant on phones only.
+FIGURE_MIN_PX = {"laptop": 11.0, "phone": 9.0}
+COLUMN_PX = {"laptop": 688, "phone": 358}  # Material's text column at 1280×800 and at 390×844
+_SVG_FONT = re.compile(r"font(?:-size)?:\s*(?:(?:italic|oblique|bold|normal|\d00)\s+)*([\d.]+)px")
+_SVG_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"')
 
 _SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # A line after which a new block starts without a blank line: a heading, an admonition, a `???` block, a tab.
@@ -149,6 +158,64 @@ def _line_of(source: str, *needles: str) -> str:
     return ""
 
 
+def svg_text_sizes(svg: str | bytes) -> tuple[float, list[float]]:
+    """(the width of the SVG's drawing in user units, the size of each text in the same units). Matplotlib writes
+    one user unit per point of the figure and its text sizes (``svg.fonttype: none``) in those units.
+
+    >>> svg_text_sizes('<svg width="360pt" height="216pt" viewBox="0 0 360 216"><g style="font: 10px sans-serif">'
+    ...                '<text style="font-size: 12px">a</text></g></svg>')
+    (360.0, [10.0, 12.0])
+    """
+    if isinstance(svg, bytes):
+        svg = svg.decode("utf-8", "replace")
+    m = _SVG_VIEWBOX.search(svg)
+    if not m:
+        raise ValueError("an SVG without a viewBox")
+    return float(m[3]), [float(x) for x in _SVG_FONT.findall(svg)]
+
+
+def drawn_px(width: float, size: float, screen: str) -> float:
+    """CSS px of text of ``size`` pt in a figure ``width`` pt wide, on ``screen`` ("laptop", "phone").
+
+    >>> round(drawn_px(360, 10, "phone"), 2), round(drawn_px(425, 10, "phone"), 2)  # 5 in, 5.9 in
+    (9.94, 8.42)
+    """
+    return size * min(4 / 3, COLUMN_PX[screen] / width)
+
+
+def figure_problems(name: str, figures: dict) -> list[str]:
+    """Figures whose smallest text would be drawn under FIGURE_MIN_PX on a laptop or a phone; ``figures`` is one
+    language's and theme's ``{name: svg}``. The rule it enforces: text ≥ 10 pt in a figure at most 5 in wide, the
+    legend and every label inside those 5 in (``sitegen.snippet.subplots`` draws exactly that), or a phone variant.
+
+    >>> svg = '<svg viewBox="0 0 {w} 200"><text style="font: 10px sans-serif">a</text></svg>'
+    >>> figure_problems("t/s", {"ok": svg.format(w=360), "wide": svg.format(w=425)})  # doctest: +ELLIPSIS
+    ["snippets/t/s.py: figure 'wide' is 5.9 in wide with 10 pt text: on a phone its smallest text is drawn at 8.4 px, under 9 px; ..."]
+    >>> figure_problems("t/s", {"wide": svg.format(w=425), "wide_narrow": svg.format(w=360)})
+    []
+    """
+    problems = []
+    for fig in sorted(figures):
+        try:
+            width, sizes = svg_text_sizes(figures[fig])
+        except ValueError:
+            continue
+        if not sizes:
+            continue  # a drawing without text (the home page's thumbnails)
+        screens = ("phone",) if fig.endswith("_narrow") else ("laptop",) if f"{fig}_narrow" in figures \
+            else ("laptop", "phone")
+        for screen in screens:
+            px = drawn_px(width, min(sizes), screen)
+            if px < FIGURE_MIN_PX[screen]:
+                problems.append(
+                    f"snippets/{name}.py: figure {fig!r} is {width / 72:.1f} in wide with {min(sizes):g} pt text: on a "
+                    f"{screen} its smallest text is drawn at {px:.1f} px, under {FIGURE_MIN_PX[screen]:g} px; draw it "
+                    f"with sitegen.snippet.subplots() (exactly 5 in wide, legend and labels inside) and text ≥ 10 pt, "
+                    f"or add a phone variant '{fig}_narrow' (snippets/README.md, Figures)")
+                break
+    return problems
+
+
 def result_problems(name: str, result: dict, source: str = "") -> list[str]:
     """What a snippet's result would publish wrongly, each message naming ``snippets/<name>.py`` (and a line).
 
@@ -186,5 +253,10 @@ def result_problems(name: str, result: dict, source: str = "") -> list[str]:
                            f"or a sample instead")
         if big:
             problems += big
+            break
+    for lang, by_theme in (result.get("figures") or {}).items():
+        found = figure_problems(name, next(iter(by_theme.values()), {}))  # sizes are the same in every theme
+        if found:
+            problems += [f"{p} ({lang})" for p in found]
             break
     return problems

@@ -404,20 +404,34 @@ def _source(d: Directive, r: dict | None, ctx: Context, where: str) -> str:
 
 
 def _cards(d: Directive, r: dict, ctx: Context, where: str) -> str:
-    """The home page's topic cards from topics.yml, thumbnails from the snippet's figures (sitegen/cards.py)."""
+    """The home page's topic cards from topics.yml, thumbnails from the snippet's figures or, for a topic it draws
+    nothing for, the first figure of the topic's page (sitegen/cards.py)."""
     from .cards import cards
-    from .topics import load
+    from .topics import ROOT, load
 
-    figs = r["figures"].get(ctx.lang, {}).get("light", {})
     here = posixpath.dirname(ctx.page_src)
 
+    def rel(snippet, fig, theme):
+        return posixpath.relpath(ctx.figure_src(snippet, fig, theme), here or ".")
+
     def src_of(fig, theme):
-        return posixpath.relpath(ctx.figure_src(d.snippet, fig, theme), here or ".") if fig in figs else None
+        return rel(d.snippet, fig, theme) if fig in r["figures"].get(ctx.lang, {}).get(theme, {}) else None
+
+    def first_figure_of(topic, theme):
+        try:
+            text = (ROOT / "docs" / ctx.lang / topic.page).read_text(encoding="utf-8")
+        except OSError:
+            return None
+        for f in parse(text, []):  # the page's own slips are reported when the page itself is built
+            figs = ctx.results.get(f.snippet, {}).get("figures", {}).get(ctx.lang, {}).get(theme, {})
+            if f.kind == "figure" and f.output in figs:
+                return rel(f.snippet, f.output, theme)
+        return None
 
     try:
-        return cards(load(), ctx.lang, src_of)
+        return cards(load(), ctx.lang, src_of, first_figure_of)
     except ValueError as exc:
-        raise DirectiveError(f"{where}: {exc} of {d.snippet}") from None
+        raise DirectiveError(f"{where}: {exc} ({d.snippet})") from None
 
 
 _EXPANDERS = {"cards": _cards, "figure": _figure, "value": _value, "output": _output, "table": _table, "source": _source}

@@ -41,13 +41,29 @@ def _cell(s: str) -> str:
     return s.replace("|", "\\|")
 
 
+def sections(root: Path = tb.ROOT) -> dict[str, dict[str, str]]:
+    """topic -> its section title per language, in the glossary's order: TOPIC_TITLES, a topic of topics.yml that is
+    not among them (a new topic, titled as in topics.yml) before the general terms.
+
+    >>> list(sections())[-1], sections()["dropout"]["en"]
+    ('general', 'Dropout')
+    """
+    from . import topics
+
+    out = {k: v for k, v in TOPIC_TITLES.items() if k != "general"}
+    if (Path(root) / "topics.yml").is_file():
+        out.update({t.id: t.title for t in topics.load(root) if t.id not in TOPIC_TITLES})
+    out["general"] = TOPIC_TITLES["general"]
+    return out
+
+
 def expand(markdown: str, base: tb.Termbase, lang: str, relative_url=None) -> str:
     """The glossary page with its tables in place of the marker."""
     if MARKER not in markdown:
         return markdown
     other = "en" if lang == "uk" else "uk"
     out = []
-    for topic, titles in TOPIC_TITLES.items():
+    for topic, titles in sections().items():
         concepts = [c for c in base.concepts if c.topic == topic]
         if not concepts:
             continue

@@ -24,6 +24,7 @@ import itertools
 import html
 import posixpath
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,10 +38,36 @@ LIB = "dl_basics"  # the folder the notebook writes its files into (relative to 
 META = "dl_basics"  # cell metadata key: {"run": "topic/name"} on the cells whose outputs the site fills
 DEFAULT_REPOSITORY = "example/dl-basics"
 
-# topic -> its page (docs/<lang>/<page>), notebook titles and snippet order, and each snippet's heading: all from
-# topics.yml (sitegen/topics.py), the one place a topic is declared.
-TOPICS = {t.id: {"page": t.page, "title": t.title, "order": t.order} for t in _topics.load()}
-HEADINGS = {f"{t.id}/{name}": head for t in _topics.load() for name, head in t.notebook}
+
+
+def topics(root: str | Path = _topics.ROOT) -> dict[str, dict]:
+    """topic -> its page (docs/<lang>/<page>), notebook titles, snippet order and each snippet's heading per language,
+    from ``root``'s topics.yml (sitegen/topics.py, the one place a topic is declared) as it is now; {} without one.
+
+    Read on every call (``sitegen.topics`` caches the parsed file by its modification time): under ``mkdocs serve``
+    a topic added to topics.yml gets its notebook page at the next rebuild, not after a restart.
+    """
+    if not (Path(root) / "topics.yml").is_file():
+        return {}
+    return {t.id: {"page": t.page, "title": t.title, "order": t.order, "headings": dict(t.notebook)}
+            for t in _topics.load(Path(root))}
+
+
+class _Topics(Mapping):
+    """``TOPICS``: :func:`topics` of this project, read afresh on every use (it was a dict made at import, so a process
+    that outlived an edit of topics.yml, a running ``mkdocs serve``, kept the old topics)."""
+
+    def __getitem__(self, topic):
+        return topics()[topic]
+
+    def __iter__(self):
+        return iter(topics())
+
+    def __len__(self):
+        return len(topics())
+
+
+TOPICS = _Topics()
 
 TEXT = {
     "uk": {
@@ -183,7 +210,8 @@ def snippets_of(root: Path, topic: str) -> list[str]:
     """The topic's snippets in notebook order: the preferred order, the rest by name, each after its imports."""
     base = root / "snippets" / topic
     names = sorted(p.stem for p in base.glob("*.py") if not p.name.startswith("_"))
-    order = [n for n in TOPICS[topic]["order"] if n in names] + [n for n in names if n not in TOPICS[topic]["order"]]
+    preferred = topics(root)[topic]["order"]
+    order = [n for n in preferred if n in names] + [n for n in names if n not in preferred]
     placed: list[str] = []
 
     def place(n, stack=()):
@@ -262,16 +290,18 @@ def collapse_helpers(page_html: str, nb, lang: str) -> str:
 
 def page_title(root: str | Path, topic: str, lang: str) -> str:
     """The title (first heading, without its ``{ #id }``) of ``topic``'s page in ``lang``."""
-    for line in (Path(root) / "docs" / lang / TOPICS[topic]["page"]).read_text(encoding="utf-8").splitlines():
+    page = topics(root)[topic]["page"]
+    for line in (Path(root) / "docs" / lang / page).read_text(encoding="utf-8").splitlines():
         if line.startswith("# "):
             return re.sub(r"\s*\{[^{}]*\}\s*$", "", line[2:]).strip()
-    raise ValueError(f"docs/{lang}/{TOPICS[topic]['page']}: no title (a line starting with '# ')")
+    raise ValueError(f"docs/{lang}/{page}: no title (a line starting with '# ')")
 
 
 def build_notebook(root: str | Path, topic: str, lang: str) -> nbformat.NotebookNode:
     """The committed notebook of ``topic`` in ``lang`` (no outputs), from the snippets as they are now."""
     root = Path(root)
     t = TEXT[lang]
+    spec = topics(root)[topic]
     names = snippets_of(root, topic)
     files = [f"snippets/{n}.py" for n in names]
     needed = _closure(root, files)
@@ -279,7 +309,7 @@ def build_notebook(root: str | Path, topic: str, lang: str) -> nbformat.Notebook
     helpers.sort(key=lambda r: (not r.startswith("sitegen/"), r))
     packages = sorted({posixpath.dirname(r) for r in needed if "/" in r} | {"sitegen", "snippets"})
     cells = [
-        _heading(f"# {TOPICS[topic]['title'][lang]}\n\n{t['subtitle'].format(page=page_title(root, topic, lang))}\n\n"
+        _heading(f"# {spec['title'][lang]}\n\n{t['subtitle'].format(page=page_title(root, topic, lang))}\n\n"
                  f"{t['intro']}", topic),
         _heading(f"## {t['setup']}\n\n{t['setup_text']}", "setup"),
         nbformat.v4.new_code_cell(SETUP.format(lang=lang, lib=LIB, packages=packages).rstrip() + "\n",
@@ -291,7 +321,7 @@ def build_notebook(root: str | Path, topic: str, lang: str) -> nbformat.Notebook
         cell.metadata["tags"] = [HELPER_TAG]
         cells.append(cell)
     for name, rel in zip(names, files):
-        heading = HEADINGS.get(name, {}).get(lang, name)
+        heading = spec["headings"].get(name.split("/")[-1], {}).get(lang, name)
         cells.append(_heading(f"## {heading}\n\n`snippets/{name}.py`", name.split("/")[-1].replace("_", "-")))
         cells.append(_writefile(rel, (root / rel).read_text(encoding="utf-8")))
         var = "r_" + name.split("/")[-1]
@@ -490,7 +520,7 @@ def read(path: str | Path) -> nbformat.NotebookNode:
 def main_check(root: Path) -> list[str]:
     """Paths of committed notebooks that differ from what the generator makes now."""
     stale = []
-    for topic in TOPICS:
+    for topic in topics(root):
         for lang in LANGS:
             p = notebook_path(root, topic, lang)
             if not p.is_file() or p.read_text(encoding="utf-8") != dumps(build_notebook(root, topic, lang)):
@@ -498,6 +528,6 @@ def main_check(root: Path) -> list[str]:
     return stale
 
 
-__all__ = ["TOPICS", "LANGS", "build_notebook", "dumps", "notebook_path", "run_names", "colab_url", "fill_outputs",
+__all__ = ["TOPICS", "topics", "LANGS", "build_notebook", "dumps", "notebook_path", "run_names", "colab_url", "fill_outputs",
            "read", "main_check", "heading_ids", "links_html", "insert_after_h1", "clean_html", "remap_heading_ids",
            "collapse_helpers", "HELPER_TAG"]

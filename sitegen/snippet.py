@@ -72,6 +72,39 @@ def rc_params(theme: str) -> dict[str, Any]:
     }
 
 
+# -- figures: the one size rule ---------------------------------------------------------------------------------------
+# A figure is at most WIDTH inches wide, everything included (legend, labels, titles), with text of at least 10 pt
+# (rc_params' default). On a phone's 358 px column its 10 pt text is then drawn at ≥ 9 px, on a laptop at 13 px.
+# subplots() below keeps the first half by itself; the build measures every figure and fails naming the one that
+# breaks the rule (sitegen/checks.py figure_problems). A wider layout returns a phone variant `<name>_narrow` too.
+WIDTH = 5.0
+HEIGHT = 3.0
+EXACT_SIZE = "dl_basics_exact_size"  # a figure attribute: save it at its own size (sitegen/worker.py), not cropped
+
+
+def subplots(nrows: int = 1, ncols: int = 1, *, width: float = WIDTH, height: float = HEIGHT, **kwargs):
+    """``plt.subplots`` for a figure of exactly ``width`` × ``height`` inches, legend and labels inside.
+
+    The layout is matplotlib's constrained layout: axis labels, titles, colour bars and a legend placed outside the
+    data (``ax.legend(loc="upper left", bbox_to_anchor=(1, 1))`` beside the axes, or ``fig.legend(loc="outside
+    lower center", ncols=2)`` below them) shrink the axes, never widen the figure, and the build saves the SVG at
+    exactly this size. A figure from plain ``plt.subplots`` is saved cropped to what it draws, so a legend outside the
+    axes makes it wider than asked (a 5 in figure became 5.9 in, too wide for its text on a phone).
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> fig, ax = subplots(height=2.5); _ = ax.plot([0, 1], label="a long legend entry")
+    >>> _ = ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    >>> fig.get_size_inches().tolist(), getattr(fig, EXACT_SIZE)
+    ([5.0, 2.5], True)
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", **kwargs)
+    setattr(fig, EXACT_SIZE, True)
+    return fig, axes
+
+
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 

@@ -26,7 +26,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = ROOT / "termbase.yml"
-TOPICS = ("backprop", "numerics", "batchnorm", "dropout", "conv", "general")
+TOPICS = ("backprop", "numerics", "batchnorm", "dropout", "conv", "general")  # glossary sections; and topics.yml's ids
+
+
+def topics_of(root: Path) -> tuple[str, ...]:
+    """The sections a concept may name: TOPICS and every topic id of ``root``'s topics.yml (a new topic's terms)."""
+    from . import topics
+
+    ids = [t.id for t in topics.load(root)] if (Path(root) / "topics.yml").is_file() else []
+    return TOPICS + tuple(i for i in ids if i not in TOPICS)
 APOSTROPHES = "’ʼ'`"
 # A word: letters of either alphabet, with an apostrophe or a hyphen inside (ім’я, міні-пакет, top-5).
 WORD = re.compile(r"[A-Za-zА-ЩЬЮЯЄІЇҐа-щьюяєіїґ0-9]+(?:[’ʼ'\-][A-Za-zА-ЩЬЮЯЄІЇҐа-щьюяєіїґ0-9]+)*")
@@ -81,6 +89,7 @@ def load(path: Path | str = PATH) -> Termbase:
         raise TermbaseError(f"{path.name}: {exc}") from None
     lines = text.splitlines()
     concepts, seen = [], set()
+    allowed = topics_of(path.parent)
     known = set(Concept.__dataclass_fields__) - {"line"}
     for raw in data.get("concepts") or []:
         cid = raw.get("id")
@@ -94,8 +103,9 @@ def load(path: Path | str = PATH) -> Termbase:
                 raise TermbaseError(f"{where}: concept {cid!r} has no {key!r}")
         if cid in seen:
             raise TermbaseError(f"{where}: concept {cid!r} defined twice")
-        if raw["topic"] not in TOPICS:
-            raise TermbaseError(f"{where}: topic {raw['topic']!r} is not one of {TOPICS}")
+        if raw["topic"] not in allowed:
+            raise TermbaseError(f"{where}: topic {raw['topic']!r} is not one of {allowed} (the glossary's sections: "
+                                f"those of sitegen/glossary.py and the ids of topics.yml)")
         seen.add(cid)
         concepts.append(Concept(**raw, line=line))
     # One Ukrainian term per concept: no concept's term may be another's rejected variant.

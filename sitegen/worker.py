@@ -123,10 +123,15 @@ def _project_deps(root: Path) -> dict[str, str]:
 
 
 def _svg(fig) -> bytes:
+    """The figure as SVG: at exactly its own size when drawn with ``sitegen.snippet.subplots`` (its layout keeps
+    everything inside), otherwise cropped to what it draws (``bbox_inches="tight"``, the older figures' way)."""
     import matplotlib.pyplot as plt
 
+    from sitegen.snippet import EXACT_SIZE
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None},
+                bbox_inches=None if getattr(fig, EXACT_SIZE, False) else "tight")
     plt.close(fig)
     return buf.getvalue()
 

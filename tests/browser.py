@@ -231,16 +231,20 @@ class Visit:
         return f"{self.page.rel or '/' if self.page else '404'} [{self.scheme}]"
 
 
-def visit_plan(pages: list[SitePage]) -> dict[tuple[str, str], list[SitePage | None]]:
-    """(width, scheme) -> the pages visited. On a laptop every page and the 404 page; on a phone every page but the
-    notebooks, and in light the notebook pages too (figures and sideways scroll, tests/test_reader.py)."""
+def visit_plan(pages: list[SitePage], missing: bool = True,
+               light_only: tuple = ()) -> dict[tuple[str, str], list[SitePage | None]]:
+    """(width, scheme) -> the pages visited. On a laptop every page and (``missing``) the 404 page; on a phone every
+    page but the notebooks, and in light the notebook pages too (figures and sideways scroll, tests/test_reader.py).
+    Pages in ``light_only`` are visited in light only."""
     plan = {}
     for width in VIEWPORTS:
         for scheme in SCHEMES:
             if width == "laptop":
-                plan[(width, scheme)] = [*pages, None]
+                plan[(width, scheme)] = [*pages, None] if missing else list(pages)
             else:
                 plan[(width, scheme)] = [p for p in pages if scheme == "light" or not is_notebook(p)]
+            if scheme != "light":
+                plan[(width, scheme)] = [p for p in plan[(width, scheme)] if p not in light_only]
     return plan
 
 
@@ -255,7 +259,8 @@ def screenshot_pages(pages: list[SitePage], topics: tuple[str, ...]) -> set[Site
     return chosen
 
 
-def visit_site(chromium, server: SiteServer, pages: list[SitePage], topics: tuple[str, ...]) -> dict:
+def visit_site(chromium, server: SiteServer, pages: list[SitePage], topics: tuple[str, ...],
+               missing: bool = True, light_only: tuple = ()) -> dict:
     """Every visit of ``visit_plan``: {(width, scheme, rel): Visit}, rel None for the 404 page.
 
     In each load, in this order: the sideways scroll as loaded; the reader's screenshot (READER_SHOTS); every
@@ -269,7 +274,7 @@ def visit_site(chromium, server: SiteServer, pages: list[SitePage], topics: tupl
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     full_page_shots = screenshot_pages(pages, topics)
     out: dict = {}
-    for (width, scheme), visiting in visit_plan(pages).items():
+    for (width, scheme), visiting in visit_plan(pages, missing, light_only).items():
         context = chromium.new_context(color_scheme=scheme, viewport=VIEWPORTS[width])
         tab = context.new_page()
         current: list[Visit] = []

@@ -80,6 +80,28 @@ MEASURE_JS = """async () => {
 }"""
 
 
+# -- what counts as a problem in MEASURE_JS's record (tests/test_layout.py for every page, tests/test_topic.py for one
+# topic's pages); each returns the problems found, empty when there are none.
+def wider_than_the_column(m) -> list:
+    """Display formulas and tables wider than the text column (none allowed on a laptop)."""
+    return m["wide"]
+
+
+def wider_than_the_screen(m) -> int | bool:
+    """The page's width when it scrolls sideways (never on a phone)."""
+    return m["pageWidth"] > m["viewport"] and m["pageWidth"]
+
+
+def formulas_wider_than_the_column(m) -> list:
+    """Display formulas that do not fit (on a phone a table may scroll in its box, a formula must be split)."""
+    return [x for x in m["wide"] if x["what"].startswith("math")]
+
+
+def unlabelled_scroll_boxes(m) -> list:
+    """Boxes that scroll sideways but are not focusable, labelled and marked at their cut edge."""
+    return [b for b in m["boxes"] if b["tabindex"] < 0 or not b["label"] or not b["role"] or not b["cue"]]
+
+
 def platform_fonts(tab, selector: str = "math mi, math mn, math mo", limit: int = 12) -> set[str]:
     """The font families Chromium actually drew the first ``limit`` math tokens with (DevTools protocol)."""
     cdp = tab.context.new_cdp_session(tab)

@@ -18,6 +18,8 @@ from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 
 from browser import VIEWPORTS
+from layout import (formulas_wider_than_the_column, unlabelled_scroll_boxes, wider_than_the_column,
+                    wider_than_the_screen)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -133,7 +135,7 @@ def _failures(layouts, width, check):
 
 @pytest.mark.browser
 def test_laptop_nothing_wider_than_the_column(layouts):
-    bad = _failures(layouts, "laptop", lambda m: m["wide"])
+    bad = _failures(layouts, "laptop", wider_than_the_column)
     assert not bad, f"display formulas or tables wider than the 1280 px column: {bad}"
 
 
@@ -147,24 +149,21 @@ def test_laptop_column_is_the_one_measured(layouts):
 
 @pytest.mark.browser
 def test_phone_never_scrolls_sideways(layouts):
-    bad = _failures(layouts, "phone", lambda m: m["pageWidth"] > m["viewport"] and m["pageWidth"])
+    bad = _failures(layouts, "phone", wider_than_the_screen)
     assert not bad, f"pages wider than a 390 px phone: {bad}"
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_scrolling_box_is_focusable_labelled_and_shows_the_cut(layouts, width):
-    def check(m):
-        return [b for b in m["boxes"] if b["tabindex"] < 0 or not b["label"] or not b["role"] or not b["cue"]]
-
-    assert not _failures(layouts, width, check)
+    assert not _failures(layouts, width, unlabelled_scroll_boxes)
     if width == "phone":  # the check is not vacuous: on a phone some tables and listings do scroll
         assert any(m["boxes"] for (w, _, _), m in layouts.items() if w == width)
 
 
 @pytest.mark.browser
 def test_phone_display_formulas_fit(layouts):
-    bad = _failures(layouts, "phone", lambda m: [x for x in m["wide"] if x["what"].startswith("math")])
+    bad = _failures(layouts, "phone", formulas_wider_than_the_column)
     assert not bad, f"display formulas wider than a phone's column (split them into several): {bad}"
 
 

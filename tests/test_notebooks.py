@@ -35,10 +35,11 @@ def test_committed_notebooks_match_the_generator():
 
 
 def test_the_check_fails_when_a_snippet_changes(tmp_path):
-    # A copy of the project's snippets and sitegen (and the page, whose title the notebook names) with one line added
-    # to a snippet: the notebook no longer matches.
+    # A copy of the project's snippets, sitegen and topics.yml (and the page, whose title the notebook names) with one
+    # line added to a snippet: the notebook no longer matches.
     for d in ("snippets", "sitegen"):
         shutil.copytree(ROOT / d, tmp_path / d, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "topics.yml", tmp_path / "topics.yml")
     (tmp_path / "docs" / "en").mkdir(parents=True)
     shutil.copy(ROOT / "docs" / "en" / "dropout.md", tmp_path / "docs" / "en" / "dropout.md")
     name = run_names(read(notebook_path(ROOT, "dropout", "en")))[0]

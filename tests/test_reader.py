@@ -15,18 +15,16 @@ import re
 import pytest
 
 from browser import READER_SHOTS, SCREENSHOTS, SiteServer, load_all_images, site_prefix, url_to_rel
+from sitegen.checks import FIGURE_MIN_PX, svg_text_sizes
 from sitegen.topics import load as load_topics
 from snippets.backprop._graph import INPUTS, autograd
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"laptop": (1280, 800), "phone": (390, 844)}
-MIN_PX = {"laptop": 11.0, "phone": 9.0}  # smallest figure text as drawn, CSS px
+MIN_PX = FIGURE_MIN_PX  # smallest figure text as drawn, CSS px: the build checks the same (sitegen/checks.py)
 TOPICS = load_topics()
 LANG_PREFIX = {"uk": "", "en": "en/"}
-# Matplotlib writes SVG text (svg.fonttype none) with its size in user units, one per point of the figure.
-FONT = re.compile(r"font(?:-size)?:\s*(?:(?:italic|oblique|bold|normal|\d00)\s+)*([\d.]+)px")
-VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"')
 
 
 def pages_of(lang: str) -> list[str]:
@@ -48,12 +46,6 @@ def tab(request, chromium):
     page.width_name = request.param
     yield page
     context.close()
-
-
-def svg_text_sizes(svg: str) -> tuple[float, list[float]]:
-    m = VIEWBOX.search(svg)
-    assert m, "an SVG without a viewBox"
-    return float(m[3]), [float(x) for x in FONT.findall(svg)]
 
 
 def reader_visits(site_visits, width: str) -> dict[str, object]:

@@ -14,6 +14,10 @@ A plain ``mkdocs serve`` (``strict: true`` in mkdocs.yml, no ``--no-strict``) is
 while it runs is a banner on its page and the server keeps answering, while ``mkdocs build`` of the same project
 still fails (``hooks/snippets.py`` ``_not_strict``, which leans on how MkDocs 1.6 and mkdocs-static-i18n count
 warnings: this test is what notices when that changes).
+
+A topic added while ``mkdocs serve`` runs (README "Adding a topic", step by step, in a copy of the real project)
+gets its navigation entry, its notebook page and its home card at the next rebuild, and a term added to
+``termbase.yml`` its glossary entry: both files are watched (mkdocs.yml ``watch:``) and read afresh by every build.
 """
 
 from __future__ import annotations
@@ -25,11 +29,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from conftest import COUNTING, SUMMARY
+import newtopic
+from conftest import COUNTING, ROOT, SUMMARY
 
 pytestmark = pytest.mark.slow
 
@@ -227,3 +235,82 @@ def test_plain_mkdocs_serve_shows_a_broken_link_as_a_banner_and_keeps_answering_
     out = build.stdout + build.stderr
     assert build.returncode != 0, out[-3000:]
     assert "missing.md" in out and re.search(r"Aborted with \d+ warnings in strict mode!", out), out[-3000:]
+
+
+TERM = """\
+  - id: softmax-function
+    topic: softmax
+    uk: софтмакс
+    en: softmax
+    def_uk: функція, що перетворює вектор оцінок на ймовірності, які в сумі дають одиницю
+    def_en: the function that turns a vector of scores into probabilities that sum to one
+    why: усталена назва функції в українських курсах машинного навчання
+
+"""
+
+
+def _nav(html: str) -> str:
+    return html[html.index("md-nav--primary"):]
+
+
+def _quiet(server, seconds: float = 4.0):
+    """Wait until no build has finished for ``seconds`` (the rebuilds that edits set off are over)."""
+    def settled():
+        n = len(server.summaries())
+        time.sleep(seconds)
+        return len(server.summaries()) == n
+    _wait(settled, "mkdocs serve to settle")
+
+
+def test_a_topic_added_and_a_term_added_show_up_under_a_running_serve_without_a_restart(tmp_path):
+    root = newtopic.copy_project(ROOT, tmp_path / "proj",
+                                 Path(os.environ.get("SNIPPETS_CACHE_DIR") or ROOT / ".cache" / "snippets"))
+    server = Serve(SimpleNamespace(root=root, cache=root / ".cache" / "snippets"))
+    try:
+        server.wait_http()
+        server.wait_for_summary(1)
+        assert 'href="softmax/"' not in _nav(server.get())
+
+        # The guide's steps, in its order, while the server runs: snippet and pages, the entry, the notebooks.
+        newtopic.write_files(root)
+        newtopic.add_entry(root)
+        newtopic.make_notebooks(root)
+
+        def topic_served():
+            try:
+                home, nb, en_nb = server.get(), server.get("notebooks/softmax/"), server.get("en/notebooks/softmax/")
+            except urllib.error.HTTPError:
+                return None
+            nav = _nav(home)
+            return (home, nb, en_nb) if 'href="softmax/"' in nav and 'href="notebooks/softmax/"' in nav else None
+        home, nb, en_nb = _wait(topic_served, "the new topic's page and notebook page")
+        _quiet(server)
+        # One more rebuild from the settled state: it reports nothing (no missing page, no stray notebook).
+        before, n = len(server.output()), len(server.summaries())
+        (root / "topics.yml").write_text((root / "topics.yml").read_text(encoding="utf-8"), encoding="utf-8")
+        server.wait_for_summary(n + 1)
+        log = server.output()[before:]
+        assert "ERROR" not in log and "WARNING" not in log, log[-3000:]
+        home, page = server.get(), server.get("softmax/")
+        links = re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*(?:<span[^>]*>)?\s*([^<]*?)\s*<', _nav(home))
+        assert "None" not in links, links
+        assert "Софтмакс" in _nav(home)  # the page's H1 is its title, in the navigation too
+        assert 'class="snippet-error' not in page and "0,659" in page, page[:2000]
+        assert "Ймовірності трьох класів" in server.get("notebooks/softmax/")
+        assert "The probabilities of three classes" in server.get("en/notebooks/softmax/")
+
+        # A term added to termbase.yml: its glossary entry at the next rebuild.
+        assert 'id="softmax-function"' not in server.get("glossary/")
+        base = root / "termbase.yml"
+        base.write_text(base.read_text(encoding="utf-8").replace("concepts:\n\n", "concepts:\n\n" + TERM, 1),
+                        encoding="utf-8")
+
+        def term_served():
+            return 'id="softmax-function"' in server.get("glossary/") and \
+                'id="softmax-function"' in server.get("en/glossary/")
+        _wait(term_served, "the new term in both glossaries")
+        # ... in a section of the new topic's own, titled as in topics.yml
+        assert 'id="topic-softmax"' in server.get("glossary/") and "Софтмакс" in server.get("glossary/")
+        assert "appear stuck" not in server.output()
+    finally:
+        server.stop()

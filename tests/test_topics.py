@@ -6,9 +6,14 @@ import re
 import shutil
 from pathlib import Path
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from conftest import ROOT
+import newtopic
+from conftest import ROOT, mkdocs_build
 from sitegen import topics
 
 LANGS = ("uk", "en")
@@ -29,6 +34,23 @@ def test_navigation_lists_every_page_in_teaching_order_then_glossary_how_it_work
 
 def test_the_project_agrees_with_topics_yml():
     assert topics.problems(ROOT) == []
+
+
+def test_the_one_topic_check_selects_tests_that_exist():
+    """``./dev check <topic>`` (tools/check_topic.py) picks existing tests by name: a renamed test or parameter would
+    drop out of it silently, so every selection of every topic is collected here."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import check_topic
+
+    args = list(dict.fromkeys(a for t in topics.load(ROOT) for a in check_topic.selection(t)[2:]))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-n0", "-p", "no:cacheprovider", "--collect-only", "-q",
+                           "--topic", topics.load(ROOT)[0].id, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    collected = proc.stdout
+    for arg in args:
+        assert arg in collected if "::" in arg else f"{arg}/" in collected or f"{arg}::" in collected, arg
+    assert "tests/test_topic.py::test_the_site_builds_strict" in collected
 
 
 def _copy_topic(tmp_path: Path) -> Path:
@@ -91,3 +113,20 @@ def test_built_navigation_follows_topics_yml_in_both_languages(built_site):
         nb = [h for h in links if "notebooks/" in h]
         assert [re.search(r"notebooks/([\w-]+)/", h).group(1) for h in dict.fromkeys(nb)] == \
             [t.id for t in topics.load(ROOT)], (lang, nb)
+
+
+@pytest.mark.slow
+def test_a_new_topic_following_the_guide_builds_strict_and_its_card_shows_its_first_figure(tmp_path):
+    """README "Adding a topic" and nothing else, in a copy of the project: no home thumbnail drawn for it."""
+    root = newtopic.copy_project(ROOT, tmp_path / "proj",
+                                 Path(os.environ.get("SNIPPETS_CACHE_DIR") or ROOT / ".cache" / "snippets"))
+    newtopic.add(root)
+    assert topics.problems(root) == []
+    build = mkdocs_build(root, tmp_path / "site", env={"SNIPPETS_CACHE_DIR": str(root / ".cache" / "snippets")})
+    assert build.returncode == 0, build.output[-4000:]
+    for prefix, title in (("", "Софтмакс"), ("en/", "Softmax")):
+        home = (build.site / prefix / "index.html").read_text(encoding="utf-8")
+        card = home[home.index(f">{title}</a>") - 1500:home.index(f">{title}</a>")]
+        assert "_figures/softmax/probs/probs.light.svg#only-light" in card, card
+        assert "_figures/softmax/probs/probs.dark.svg#only-dark" in card, card
+        assert (build.site / prefix / "notebooks" / "softmax" / "index.html").is_file()

@@ -1,5 +1,7 @@
-"""Small thumbnails for the home page's topic cards (sitegen/cards.py): one drawing per topic of topics.yml, plus one
-for the backprop explorer. No text in them (the card says what they show), so nothing to translate or to read small.
+"""Small thumbnails for the home page's topic cards (sitegen/cards.py): a drawing per topic, one for the backprop
+explorer and a neutral one (``topic``). No text in them (the card says what they show), so nothing to translate or to
+read small. A topic drawn for here is optional: without one its card shows the first figure of its page, and the
+neutral drawing when the page has no figure.
 
 Each drawing is computed, not typed: the tanh curve and its derivative, a batch before and after normalisation, a
 dropout mask with p = 0.5, and the path counts of three stacked 3×3 convolutions (the receptive field of
@@ -114,9 +116,20 @@ def _conv(r, theme):
     return fig
 
 
+def _neutral(theme):
+    """For a topic whose page has no figure: bars under a rising curve, nothing topic-specific."""
+    fig, ax, p = _axes(theme)
+    x = np.arange(7)
+    ax.bar(x, 0.25 + 0.1 * x, width=0.6, color=p["grid"])
+    ax.plot(x, 0.2 + 0.9 * (x / 6) ** 2, color=p["blue"], lw=2, marker="o", ms=5)
+    ax.set_xlim(-0.7, 6.7)
+    ax.set_ylim(0, 1.25)
+    return fig
+
+
 def figures(r: dict, lang: str, theme: str) -> dict:
     return {"backprop": _backprop(theme), "explorer": _explorer(theme), "batchnorm": _batchnorm(r, theme),
-            "dropout": _dropout(r, theme), "conv": _conv(r, theme)}
+            "dropout": _dropout(r, theme), "conv": _conv(r, theme), "topic": _neutral(theme)}
 
 
 if __name__ == "__main__":

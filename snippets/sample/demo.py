@@ -14,16 +14,15 @@ True
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from sitegen.snippet import Table, fmt, label, local_numbers, palette
+from sitegen.snippet import Table, fmt, label, local_numbers, palette, subplots
 
 LABELS = {
-    "uk": {"n": "n", "partial": "часткова сума", "x": "крок", "title": "Ряд Лейбніца", "col_k": "кількість кроків",
+    "uk": {"n": "n", "partial": "часткова сума", "pi": "π", "x": "крок", "title": "Ряд Лейбніца", "col_k": "кількість кроків",
            "col_est": "оцінка π", "col_err": "похибка", "odd_sum": "сума перших {n} непарних чисел: {s}"},
-    "en": {"n": "n", "partial": "partial sum", "x": "step", "title": "Leibniz series", "col_k": "steps",
+    "en": {"n": "n", "partial": "partial sum", "pi": "π", "x": "step", "title": "Leibniz series", "col_k": "steps",
            "col_est": "estimate of π", "col_err": "error", "odd_sum": "sum of the first {n} odd numbers: {s}"},
 }
 
@@ -62,13 +61,14 @@ def tables(r: dict, lang: str) -> dict:
 
 def figures(r: dict, lang: str, theme: str) -> dict:
     p = palette(theme)
-    fig, ax = plt.subplots(figsize=(5, 3))
+    # Exactly 5 × 3 in, the legend below the axes and inside those 5 in (snippets/README.md, "Figures").
+    fig, ax = subplots(width=5, height=3)
     k = np.arange(1, 60)
     ax.plot(k, [leibniz(int(i)) for i in k], color=p["blue"], label=label(LABELS, lang, "partial"))
-    ax.axhline(math.pi, color=p["muted"], ls="--", lw=1)
+    ax.axhline(math.pi, color=p["muted"], ls="--", lw=1, label=label(LABELS, lang, "pi"))
     ax.set_xlabel(label(LABELS, lang, "x"))
     ax.set_title(f'{label(LABELS, lang, "title")}: π ≈ {fmt(r["estimates"][0], ".3f", lang, target="text")}…')
-    ax.legend()
+    fig.legend(loc="outside lower center", ncols=2)
     local_numbers(fig, lang)  # 3,2 on the Ukrainian y axis
     return {"series": fig}
 
