@@ -181,6 +181,16 @@ def test_math_in_the_shipped_font_with_scripts_smaller_than_their_base(layouts, 
 
 
 @pytest.mark.browser
+def test_inline_math_has_the_x_height_of_the_text_around_it(layouts):
+    # Issue 28: math was 1.1 em, its letters and digits 8% taller than the text's mid-sentence (site.css).
+    measured = {(w, rel): m["xHeights"] for (w, scheme, rel), m in layouts.items() if scheme == "light" and m["xHeights"]}
+    assert len(measured) > 10, sorted(measured)
+    # 1 em: the math font's x-height is 0.536 em, DejaVu Sans' 0.547 (the canvas rounds it to 0.55: -2.5%).
+    bad = {k: x for k, x in measured.items() if abs(x["math"] / x["text"] - 1) > 0.03}
+    assert not bad, f"inline math x-height off the text's by more than 3%: {bad}"
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 def test_axe_clean_with_every_block_open(layouts, width):
     bad = _failures(layouts, width, lambda m: m["axe"])
