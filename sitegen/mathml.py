@@ -11,9 +11,10 @@ True
 >>> 'displaystyle="false"' in to_mathml("\\\\frac{a}{b}", False), 'displaystyle' in to_mathml("\\\\frac{a}{b}", True)
 (True, False)
 
-latex2mathml's tree is corrected before it is written out (:func:`_textbook`): primes attached to their letter,
-``|x|`` spaced as fences, operator names such as ``\\tanh`` applied to their argument with TeX's thin space; and an
-inline formula whose scripts would reach script level 2 (half the text size) is refused (:func:`script_level_2`).
+latex2mathml's tree is set the way TeX sets it before it is written out (:func:`_textbook`): primes attached to their
+letter, ``|x|`` spaced as fences, operator names such as ``\\tanh`` applied to their argument with a thin space,
+``\\hat`` a small accent, ``/`` and ``\\partial`` unspaced, operators in scripts unspaced; and an inline formula whose
+scripts would reach script level 2 (half the text size) is refused (:func:`script_level_2`).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ _OPENING, _CLOSING = "([{⟨⌈⌊", ")]}⟩⌉⌋"
 _SCRIPTED = ("msub", "msup", "msubsup")
 _ROWS = ("math", "mrow", "mstyle", "mtd", "msqrt", "mpadded", "menclose", "mphantom")  # children in sequence
 _AS_OPERATOR = {"&#x0007E;": "&#x0223C;", "&#x000B1;": "&#x000B1;", "&#x02213;": "&#x02213;"}  # \sim, \pm, \mp
+_ORDINARY = {"&#x02202;": {}, "&#x0221E;": {}, "&#x02207;": {"mathvariant": "normal"}}  # \partial, \infty, \nabla
 _THIN = "0.167em"  # TeX's \, (latex2mathml writes \, as this width too)
 
 
@@ -95,9 +97,10 @@ def _is_name(el: Element) -> bool:
 
 def _textbook(tree: Element) -> None:
     r"""Every correction below, in an order where each sees what the one before made."""
-    for fix in (_operators, _attach_primes, _fence_bars, _signs, _apply_functions):
+    for fix in (_operators, _accents, _attach_primes, _fence_bars, _signs, _apply_functions):
         for parent in list(tree.iter()):
             fix(parent)
+    _tight_scripts(tree)
 
 
 def _operators(parent: Element) -> None:
@@ -107,18 +110,45 @@ def _operators(parent: Element) -> None:
     below): latex2mathml writes them as an operator, which MathML spaces as an unknown infix one, a thick space on
     each side (TeX: none before a parenthesis). ``\sim`` and ``\pm`` it writes as identifiers, ``\sim`` as the ASCII
     tilde (drawn high, no space around it): they are the operators ∼ and ±, spaced as a relation and a binary
-    operator (a leading ± is a sign: MathML's prefix form, unspaced).
+    operator (a leading ± is a sign: MathML's prefix form, unspaced). A slash is TeX's ordinary symbol, unspaced
+    (MathML Core gives it a thin space on each side: ``n / d``), and so are ``\partial``, ``\infty`` and ``\nabla``,
+    which latex2mathml writes as operators (spaced: ``∂F/ ∂x``): identifiers, ∂ in italic as TeX sets it.
 
     >>> _inner(r"r \sim \operatorname{Bernoulli}(p)")
     '<mrow><mi>r</mi><mo>&#x0223C;</mo><mrow><mi>Bernoulli</mi><mo lspace="0" rspace="0">&#x2061;</mo></mrow><mo stretchy="false">&#x00028;</mo><mi>p</mi><mo stretchy="false">&#x00029;</mo></mrow>'
     >>> _inner(r"\pm 1")
     '<mrow><mo>&#x000B1;</mo><mn>1</mn></mrow>'
+    >>> _inner(r"\partial F/\partial x")
+    '<mrow><mi>&#x02202;</mi><mi>F</mi><mo lspace="0" rspace="0">&#x0002F;</mo><mi>&#x02202;</mi><mi>x</mi></mrow>'
+    >>> _inner(r"4u/(u+1)")
+    '<mrow><mn>4</mn><mi>u</mi><mo lspace="0" rspace="0">&#x0002F;</mo><mo stretchy="false">&#x00028;</mo><mi>u</mi><mo>&#x0002B;</mo><mn>1</mn><mo stretchy="false">&#x00029;</mo></mrow>'
     """
     for el in parent:
         if el.tag == "mo" and not el.attrib and _NAME.fullmatch(el.text or ""):
             el.tag = "mi"
+        elif el.tag == "mo" and not el.attrib and el.text == "&#x0002F;":
+            el.attrib = {"lspace": "0", "rspace": "0"}
+        elif el.tag == "mo" and not el.attrib and el.text in _ORDINARY:
+            el.tag, el.attrib = "mi", dict(_ORDINARY[el.text])
         elif el.tag == "mi" and not el.attrib and el.text in _AS_OPERATOR:
             el.tag, el.text = "mo", _AS_OPERATOR[el.text]
+
+
+def _accents(parent: Element) -> None:
+    r"""``\hat x`` is the circumflex accent ˆ (U+02C6), not the ASCII caret ^ latex2mathml writes.
+
+    The caret is a big glyph set high: Chromium drew it well above the letter and raised a superscript over it
+    (``\hat\sigma^2``), Firefox stretched it. U+02C6, not stretched, sits on the letter in Chromium and Firefox;
+    WebKit still sets it too high, as it sets every accent of this font (the combining U+0302 it does not draw at all).
+
+    >>> _inner(r"\hat\sigma^2")
+    '<mrow><msup><mover accent="true"><mi>&#x003C3;</mi><mo stretchy="false">&#x002C6;</mo></mover><mn>2</mn></msup></mrow>'
+    """
+    if parent.tag == "mover" and parent.get("accent") == "true" and len(parent) == 2:
+        accent = parent[1]
+        if accent.tag == "mo" and accent.text == "&#x0005E;" and not accent.attrib:
+            accent.text = "&#x002C6;"
+            accent.set("stretchy", "false")
 
 
 def _attach_primes(parent: Element) -> None:
@@ -271,32 +301,23 @@ def _apply_functions(parent: Element) -> None:
 
 
 # -- how deep scripts go ---------------------------------------------------------------------------------------------
-def script_level_2(tree: Element) -> str:
-    r"""Where an inline formula reaches script level 2 (empty: it does not), the way MathML Core counts levels.
+def _levels(tree: Element):
+    r"""Every element with its script level, counted as MathML Core counts it, and the way there: a tuple of
+    (what, the child that went a level up, the level it reached).
 
-    Level 1 is a script or an inline fraction's numerator or denominator (drawn at the font's ScriptPercentScaleDown),
-    level 2 a script of that (ScriptScriptPercentScaleDown, half the text size): on a phone, 8 px. A fraction in
-    display style (``$$…$$``, ``\dfrac``) keeps its parts at the level it is at, as TeX does.
-
-    >>> script_level_2(convert_to_element(r"\frac{e^{2x}}{2}"))
-    "'2x', a superscript in a fraction"
-    >>> script_level_2(convert_to_element(r"\frac{a}{b} + x_{i_j}"))
-    "'j', a subscript in a subscript"
-    >>> script_level_2(convert_to_element(r"\frac{N}{N-1}\sigma_B^2 + \hat\sigma^2 + \sqrt{\sigma^2}"))
-    ''
-    >>> script_level_2(convert_to_element(r"\frac{e^{2x}}{2}", display="block")), script_level_2(convert_to_element(r"\dfrac{e^{2x}}{2}"))
-    ('', '')
+    Level 1 is a script, or an inline fraction's numerator or denominator (drawn at the font's
+    ScriptPercentScaleDown); level 2 a script of that (ScriptScriptPercentScaleDown, half the text size). A fraction in
+    display style (``$$…$$``, ``\dfrac``) keeps its parts at its own level, as TeX does; an accent (``\hat``) adds none.
     """
-    def walk(el: Element, level: int, display: bool, path: tuple[str, ...]) -> str:
+    def walk(el: Element, level: int, display: bool, path: tuple):
         if el.tag == "mstyle":
             display = {"true": True, "false": False}.get(el.get("displaystyle"), display)
             sl = el.get("scriptlevel")
             if sl:
                 level = level + int(sl) if sl[0] in "+-" else int(sl)
-        if level >= 2 and el.tag in ("mi", "mn", "mo", "mtext") and _text(el).strip():
-            return f"{_text(path_el[0]).strip()!r}, " + " in ".join(reversed(path))
+        yield el, level, path
         for k, child in enumerate(el):
-            up, what = 0, None
+            up, what = 0, ""
             if el.tag == "mfrac":
                 up, what = (0 if display else 1), "a fraction"
             elif k > 0 and el.tag in _SCRIPTED + ("mmultiscripts",):
@@ -308,19 +329,46 @@ def script_level_2(tree: Element) -> str:
             elif k == 1 and el.tag == "mroot":
                 up, what = 2, "a root's index"
             if up:
-                if level + up >= 2 and not path_el:
-                    path_el.append(child)  # the part that reached level 2, named in the message
-                found = walk(child, level + up, False, path + (what,))
-                path_el.clear()
+                yield from walk(child, level + up, False, path + ((what, child, level + up),))
             else:
-                found = walk(child, level, False if el.tag in ("mfrac", "mtable") else display, path)
-            if found:
-                return found
-        return ""
+                yield from walk(child, level, False if el.tag in ("mfrac", "mtable") else display, path)
 
-    path_el: list[Element] = []
-    math_display = tree.get("display") == "block" or tree.get("displaystyle") == "true"
-    return walk(tree, 0, math_display, ())
+    yield from walk(tree, 0, tree.get("display") == "block" or tree.get("displaystyle") == "true", ())
+
+
+def script_level_2(tree: Element) -> str:
+    r"""Where an inline formula reaches script level 2 (empty: it does not): the part that does, and in what.
+
+    >>> script_level_2(convert_to_element(r"\frac{e^{2x}}{2}"))
+    "'2x', a superscript in a fraction"
+    >>> script_level_2(convert_to_element(r"\frac{a}{b} + x_{i_j}"))
+    "'j', a subscript in a subscript"
+    >>> script_level_2(convert_to_element(r"\frac{N}{N-1}\sigma_B^2 + \hat\sigma^2 + \sqrt{\sigma^2}"))
+    ''
+    >>> script_level_2(convert_to_element(r"\frac{e^{2x}}{2}", display="block")), script_level_2(convert_to_element(r"\dfrac{e^{2x}}{2}"))
+    ('', '')
+    """
+    for el, level, path in _levels(tree):
+        if level >= 2 and el.tag in ("mi", "mn", "mo", "mtext") and _text(el).strip():
+            reached = next(child for _, child, lv in path if lv >= 2)
+            return f"{_text(reached).strip()!r}, " + " in ".join(what for what, _, _ in reversed(path))
+    return ""
+
+
+def _tight_scripts(tree: Element) -> None:
+    r"""Operators in a script set without space around them, as TeX sets them in script style: ``i=1`` under a sum,
+    ``N-1`` under an inline fraction's bar, ``2x+1`` in an exponent (MathML Core spaces them as on the line).
+
+    >>> _inner(r"e^{2x+1} + \frac{N}{N-1}")
+    '<mrow><msup><mi>e</mi><mrow><mn>2</mn><mi>x</mi><mo lspace="0" rspace="0">&#x0002B;</mo><mn>1</mn></mrow></msup><mo>&#x0002B;</mo><mfrac><mrow><mi>N</mi></mrow><mrow><mi>N</mi><mo lspace="0" rspace="0">&#x02212;</mo><mn>1</mn></mrow></mfrac></mrow>'
+    >>> '<mo>&#x02212;</mo>' in _inner(r"\frac{N}{N-1}", display=True)  # a display fraction's parts are on the line
+    True
+    """
+    for el, level, _ in _levels(tree):
+        if level >= 1 and el.tag == "mo" and "lspace" not in el.attrib and "rspace" not in el.attrib and \
+                el.get("form") != "prefix" and _text(el) not in tuple(_OPENING + _CLOSING):
+            el.set("lspace", "0")
+            el.set("rspace", "0")
 
 
 @lru_cache(maxsize=128)  # whole pages: `mkdocs serve` rebuilds unchanged pages on every edit

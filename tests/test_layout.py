@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,6 @@ def _italic(ch: str) -> str:
 
 
 def test_italic_mapping_matches_unicode_names():
-    import unicodedata
     assert unicodedata.name(_italic("x")) == "MATHEMATICAL ITALIC SMALL X"
     assert unicodedata.name(_italic("B")) == "MATHEMATICAL ITALIC CAPITAL B"
     assert unicodedata.name(_italic("β")) == "MATHEMATICAL ITALIC SMALL BETA"
@@ -70,7 +70,8 @@ def math_characters(site: Path) -> dict[str, str]:
                 if el.name == "mi" and len(text) == 1 and not el.get("mathvariant"):
                     text += _italic(text)
                 for ch in text:
-                    if not ch.isspace():
+                    # Invisible operators (U+2061 function application after tanh, a format character) draw nothing.
+                    if not ch.isspace() and unicodedata.category(ch) != "Cf":
                         used.setdefault(ch, f.relative_to(site).as_posix())
     return used
 
