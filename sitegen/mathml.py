@@ -371,15 +371,31 @@ def _tight_scripts(tree: Element) -> None:
             el.set("rspace", "0")
 
 
+# An inline formula and the text written against it, with no space between: "(for $k = 7$)." or "$n$-th".
+_ATTACHED = re.compile(r'([^\s<>]*)(<math [^>]*display="inline".*?</math>)([^\s<>]*)', re.S)
+
+
 @lru_cache(maxsize=128)  # whole pages: `mkdocs serve` rebuilds unchanged pages on every edit
 def typeset(page_html: str) -> str:
+    r"""Every formula of a page as MathML; an inline one kept on one line with the text written against it.
+
+    Chromium breaks a line between an inline ``<math>`` and a closing parenthesis or a full stop right after it (a
+    line that starts with ")."), so such text and the formula are one ``<span class="math-nobreak">`` (site.css:
+    ``white-space: nowrap``).
+
+    >>> typeset('<p>(29% for <span class="arithmatex">\\(k = 7\\)</span>). Next</p>')
+    '<p>(29% for <span class="math-nobreak"><math alttext="k = 7" ...</math>).</span> Next</p>'
+    """
     def repl(m: re.Match) -> str:
         display = m["block"] is not None
         tex = html.unescape(m["block"] if display else m["inline"]).strip()
         mathml = to_mathml(tex, display)
         return f'<div class="math-display">{mathml}</div>' if display else mathml
 
-    return _MATH.sub(repl, page_html)
+    def glue(m: re.Match) -> str:
+        return f'<span class="math-nobreak">{m[0]}</span>' if m[1] or m[3] else m[0]
+
+    return _ATTACHED.sub(glue, _MATH.sub(repl, page_html))
 
 
 # -- checking TeX before it is typeset (latex2mathml accepts a misspelled command and prints it literally) ----------

@@ -72,8 +72,8 @@ MEASURE_JS = """async () => {
     ctx.font = `100px ${family}`;
     return ctx.measureText('x').actualBoundingBoxAscent / 100 * px;
   };
-  const inline = document.querySelector('.md-content p > math');
-  const around = inline && getComputedStyle(inline.parentElement);
+  const inline = document.querySelector('.md-content p math:not([display="block"])');
+  const around = inline && getComputedStyle(inline.closest('p'));
   return {
     xHeights: inline ? {math: xHeight('"DL Math"', parseFloat(getComputedStyle(inline).fontSize)),
                         text: xHeight(around.fontFamily, parseFloat(around.fontSize)),
