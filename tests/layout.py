@@ -66,7 +66,18 @@ MEASURE_JS = """async () => {
                                            base: fb, script: fs, placed});
   }
   const math = document.querySelector('math');
+  // x-heights, in px, of the first inline formula and of the text around it (canvas: the fonts as loaded).
+  const xHeight = (family, px) => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = `100px ${family}`;
+    return ctx.measureText('x').actualBoundingBoxAscent / 100 * px;
+  };
+  const inline = document.querySelector('.md-content p math:not([display="block"])');
+  const around = inline && getComputedStyle(inline.closest('p'));
   return {
+    xHeights: inline ? {math: xHeight('"DL Math"', parseFloat(getComputedStyle(inline).fontSize)),
+                        text: xHeight(around.fontFamily, parseFloat(around.fontSize)),
+                        what: inline.getAttribute('alttext')} : null,
     pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth,
     column: Math.round(right - left), wide, boxes, scripts,
     mathCount: document.querySelectorAll('math').length,

@@ -81,6 +81,10 @@ def test_math_flag_in_prose_says_what_to_write(proj):
 @pytest.mark.parametrize("formula, message", [
     (r"$\fracc{1}{2}$", r"unknown command \fracc (did you mean \frac?)"),
     (r"$\frac{1}{2$", "unbalanced braces: 1 { not closed"),
+    # Issue 28: a superscript inside an inline fraction is drawn at half the text size (8 px on a phone).
+    (r"$\frac{e^{2x}}{2}$", "an inline formula may not reach script level 2 (half the text size, unreadable on a "
+                            "phone): '2x', a superscript in a fraction; write it as a display formula ($$…$$) or "
+                            "with a slash (a/b)"),
 ])
 def test_bad_tex_fails_naming_the_formula_and_line(proj, formula, message):
     b = _build_with(proj, f"# S {{ #s }}\n\nOne line.\nA formula {formula} here.\n")
@@ -89,6 +93,11 @@ def test_bad_tex_fails_naming_the_formula_and_line(proj, formula, message):
     line = next(line for line in b.output.splitlines() if message in line)
     assert re.search(r"docs/(uk|en)/slip\.md:4: formula \$", line), line
     _no_framework_traceback(b.output)
+
+
+def test_script_level_2_is_allowed_in_display_and_avoided_by_a_slash(proj):
+    b = _build_with(proj, "# S { #s }\n\n$$\n\\frac{e^{2x}}{2}\n$$\n\nOr $e^{2x}/2$ inline.\n")
+    assert b.returncode == 0, b.output[-2000:]
 
 
 def test_dollar_left_in_the_text_fails(proj):

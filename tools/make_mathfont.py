@@ -2,9 +2,10 @@
 
 Source: the npm package @fontsource/noto-sans-math (pinned in package.json; `npm ci` installs it). Its WOFF file
 holds the whole font with the MATH table; its CSS is not used (it limits the font to Latin). The subset keeps fixed
-Unicode blocks, not the characters the pages use today, so a new page rarely needs a new font; tests/test_mathfont.py
-fails when the site's MathML uses a character the subset lacks, and when the committed font is not what this script
-makes. Run after changing BLOCKS or the package version:
+Unicode blocks, not the characters the pages use today, so a new page rarely needs a new font, and sets a few of the
+MATH table's constants (MATH_CONSTANTS: script size, superscript height). tests/test_layout.py fails when the site's
+MathML uses a character the subset lacks, and when the committed font is not what this script makes. Run after
+changing BLOCKS, MATH_CONSTANTS or the package version:
 
     .venv/bin/python tools/make_mathfont.py
 
@@ -32,6 +33,7 @@ LICENSE = OUT.parent / "OFL.txt"
 BLOCKS = {
     "Basic Latin": (0x0020, 0x007E),
     "Latin-1 Supplement, symbols (± · × ÷ ¬ °)": (0x00A0, 0x00F7),
+    "Spacing Modifier Letters, accents (ˆ for \\hat)": (0x02C6, 0x02DD),
     "Greek and Coptic": (0x0370, 0x03FF),
     "General Punctuation (spaces, ‖ … ′ ″ ‴, invisible operators)": (0x2000, 0x206F),
     "Letterlike Symbols (ℎ ℓ ℕ ℝ …)": (0x2100, 0x214F),
@@ -46,6 +48,20 @@ BLOCKS = {
 }
 
 
+# OpenType MATH constants changed from Noto Sans Math's (issue 28: math that reads like a textbook on a phone), in
+# font units (1000 per em) and percent. Compared in Chromium with KaTeX's rendering of the site's formulas.
+MATH_CONSTANTS = {
+    # A script at 70% of its base, TeX's 7 pt on 10 pt: 11.2 px in 16 px text. Noto's 60% drew exponents at 9.6 px in
+    # Chromium; WebKit scales scripts by a fixed 71% (11.4 px), Firefox draws none under 8 pt (10.7 px); KaTeX 13.6 px.
+    "ScriptPercentScaleDown": 70,
+    # MathML Core raises a superscript to at least the top of its base less this (TeX: only for a base that is not
+    # one character). Measured on the ink in Chromium, in em: Noto's 240 set the 2 of tanh² at 0.53, 69% of the h's
+    # height (KaTeX: 65%); 290 sets it at 0.48 (62%), and 10², h², d² at 0.44-0.48 (KaTeX: 0.44-0.45); x² and e²
+    # keep SuperscriptShiftUp, 0.39 (KaTeX: 0.45).
+    "SuperscriptBaselineDropMax": 290,
+}
+
+
 def unicodes() -> list[int]:
     return [u for lo, hi in BLOCKS.values() for u in range(lo, hi + 1)]
 
@@ -54,7 +70,7 @@ def make(source: Path = SOURCE) -> bytes:
     """The subset as WOFF2 bytes (deterministic for a given fontTools and brotli)."""
     font = TTFont(source, recalcTimestamp=False)  # reproducible: keep the source's head.modified
     options = subset.Options()
-    options.layout_features = ["*"]          # ssty (script-style glyphs), flac, dtls … and everything MATH needs
+    options.layout_features = ["*"]          # every feature the source has (frac, rtlm; it has no ssty, flac, dtls)
     options.flavor = "woff2"
     options.name_IDs = ["*"]                 # keep the copyright and licence records
     options.notdef_outline = True
@@ -63,6 +79,12 @@ def make(source: Path = SOURCE) -> bytes:
     sub.populate(unicodes=unicodes())
     sub.subset(font)
     assert "MATH" in font, "the subset lost the MATH table"
+    constants = font["MATH"].table.MathConstants
+    for name, value in MATH_CONSTANTS.items():
+        if hasattr(getattr(constants, name), "Value"):  # a MathValueRecord (the percentages are plain integers)
+            getattr(constants, name).Value = value
+        else:
+            setattr(constants, name, value)
     buf = io.BytesIO()
     font.flavor = "woff2"
     font.save(buf, reorderTables=True)
