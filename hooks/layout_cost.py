@@ -95,8 +95,8 @@ def box_tables(html: str) -> str:
 
     >>> box_tables('<p>a</p><table><tr><td>1</td></tr></table><p>b</p><table></table>')
     '<p>a</p><div class="table-box"><table><tr><td>1</td></tr></table></div><p>b</p><div class="table-box"><table></table></div>'
-    >>> box_tables('<table data-cards role="table"></table>')
-    '<div class="table-box table-box--cards"><table data-cards role="table"></table></div>'
+    >>> box_tables('<table data-cards></table>')
+    '<div class="table-box table-box--cards"><table data-cards></table></div>'
     >>> box_tables('<table class="x"></table>')  # a table with a class is someone else's
     '<table class="x"></table>'
     """

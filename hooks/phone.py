@@ -9,11 +9,11 @@ on /factorized-conv/ the last column of a five-column table was squeezed to a sl
   its own, led by its column's header. The build writes the header into the cell (``data-label``; a formula in a
   header is written as text, ``_label``), the stylesheet shows it before the cell and hides the header row from the
   eye only. ``display`` changes there, and some browsers drop a table's semantics from the accessibility tree when it
-  does (a table drawn as blocks is read as text), so the table keeps them with explicit ARIA roles (``table``,
-  ``rowgroup``, ``row``, ``columnheader``, ``cell``): a screen reader still announces each cell's column header, and
-  the label drawn before the cell is given an empty alternative text (``site.css``) so it is not read twice. On a
-  laptop the card table is the same table as before: the attributes change nothing there. A table that fits stays a
-  table (a small table of numbers reads best as one).
+  does (a table drawn as blocks is read as text), so ``docs/assets/a11y.js`` gives the parts of a card table their
+  ARIA roles (``table``, ``rowgroup``, ``row``, ``columnheader``, ``cell``): a screen reader still announces each
+  cell's column header. Not in the HTML: it forbids a role on a table's rows and cells (the Nu checker rejects it).
+  The label drawn before the cell has an empty alternative text (``site.css``), so it is not read twice. On a laptop
+  the card table is the table it was. A table that fits stays a table (a small table of numbers reads best as one).
 - ``code_breaks``: Material lets inline code break anywhere (``word-break: break-word``), so a narrow cell broke
   ``result6 = result5 / result4`` every three to five characters. ``site.css`` lets inline code break only where the
   text allows (spaces) and the build adds a ``<wbr>`` after each run of operators or punctuation (``w0*x0`` may break
@@ -179,34 +179,34 @@ def _in_a_box(page_html: str, pos: int) -> bool:
 
 def cards(page_html: str) -> str:
     """Each Markdown table that does not read as a table in a phone's column (``fits_a_phone``, in the narrower column
-    of a collapsible block or an admonition when it is in one) marked to become cards there (``data-cards``), with
-    ARIA roles and each body cell's column header in ``data-label``; tables that fit are left as they are.
+    of a collapsible block or an admonition when it is in one) marked to become cards there (``data-cards``), each
+    body cell's column header in ``data-label``; tables that fit are left as they are.
 
     >>> words = "<td>a cell of quite a few words, more than fit on a line, and then some more words again</td>"
     >>> print(cards('<table>\\n<thead>\\n<tr>\\n<th>n</th>\\n<th style="x"><code>a_b</code> words</th>\\n<th></th>'
     ...             '\\n</tr>\\n</thead>\\n<tbody>\\n<tr>\\n<td>1</td>\\n' + words + '\\n' + words
     ...             + '\\n</tr>\\n</tbody>\\n</table>'))  # doctest: +ELLIPSIS
-    <table data-cards role="table">
-    <thead role="rowgroup">
-    <tr role="row">
-    <th role="columnheader">n</th>
-    <th role="columnheader" style="x"><code>a_b</code> words</th>
-    <th role="columnheader"></th>
+    <table data-cards>
+    <thead>
+    <tr>
+    <th>n</th>
+    <th style="x"><code>a_b</code> words</th>
+    <th></th>
     </tr>
     </thead>
-    <tbody role="rowgroup">
-    <tr role="row">
-    <td role="cell" data-label="n">1</td>
-    <td role="cell" data-label="a_b words">a cell of quite a few words, ...</td>
-    <td role="cell">a cell of quite a few words, ...</td>
+    <tbody>
+    <tr>
+    <td data-label="n">1</td>
+    <td data-label="a_b words">a cell of quite a few words, ...</td>
+    <td>a cell of quite a few words, ...</td>
     </tr>
     </tbody>
     </table>
     >>> cards('<table><tr><td>1</td></tr></table>')  # fits: unchanged
     '<table><tr><td>1</td></tr></table>'
-    >>> three = "<table><tr>" + "<td>two words</td>" * 3 + "</tr></table>"  # 3 narrow columns fit the page's column
-    >>> cards(three) == three, cards('<details><summary>s</summary>' + three * 2) == three
-    (True, False)
+    >>> wide = "<table><tr>" + "<td>twelve_chars</td>" * 3 + "</tr></table>"  # fits the page's column, not a box's
+    >>> cards(wide) == wide, cards('<details><summary>s</summary>' + wide)
+    (True, '<details><summary>s</summary><table data-cards><tr><td>twelve_chars</td>...</table>')
     """
     def table(m: re.Match) -> str:
         body = m.group(1)
@@ -215,21 +215,17 @@ def cards(page_html: str) -> str:
         head = re.search(r"<thead>(.*?)</thead>", body, re.S)
         labels = [_label(c.group(3)) for c in _CELL.finditer(head.group(1))] if head else []
 
-        def row(r: re.Match) -> str:
-            cells = iter(range(10 ** 6))
+        cells = iter(range(10 ** 6))
 
-            def cell(c: re.Match) -> str:
-                tag, attrs, inner = c.groups()
-                if tag == "th":
-                    return f'<th role="columnheader"{attrs}>{inner}</th>'
-                i = next(cells)
-                label = f' data-label="{html.escape(labels[i])}"' if i < len(labels) and labels[i] else ""
-                return f'<td role="cell"{label}{attrs}>{inner}</td>'
+        def cell(c: re.Match) -> str:
+            tag, attrs, inner = c.groups()
+            i = next(cells) % max(1, len(labels))
+            if tag == "th" or i >= len(labels) or not labels[i]:
+                return c.group(0)
+            return f'<td data-label="{html.escape(labels[i])}"{attrs}>{inner}</td>'
 
-            return f'<tr role="row">{_CELL.sub(cell, r.group(1))}</tr>'
-
-        body = re.sub(r"<(thead|tbody)>", r'<\1 role="rowgroup">', _ROW.sub(row, body))
-        return f'<table data-cards role="table">{body}</table>'
+        body = body[:head.end()] + _CELL.sub(cell, body[head.end():]) if head else body  # body cells only
+        return f'<table data-cards>{body}</table>'
 
     return _TABLE.sub(table, page_html)
 
