@@ -86,18 +86,24 @@ def lean_code(html: str) -> str:
     return html
 
 
-_TABLE = re.compile(r"<table>(?:(?!<table[ >]).)*?</table>", re.S)
+_TABLE = re.compile(r"<table(?:>| data-cards[^>]*>)(?:(?!<table[ >]).)*?</table>", re.S)
 
 
 def box_tables(html: str) -> str:
-    """Each table (Markdown's, without attributes) inside a box of its own.
+    """Each table (Markdown's, without attributes but those of hooks/phone.py) inside a box of its own; the box of a
+    table drawn as cards on a phone (``data-cards``) says so, for the stylesheet.
 
     >>> box_tables('<p>a</p><table><tr><td>1</td></tr></table><p>b</p><table></table>')
     '<p>a</p><div class="table-box"><table><tr><td>1</td></tr></table></div><p>b</p><div class="table-box"><table></table></div>'
+    >>> box_tables('<table data-cards></table>')
+    '<div class="table-box table-box--cards"><table data-cards></table></div>'
     >>> box_tables('<table class="x"></table>')  # a table with a class is someone else's
     '<table class="x"></table>'
     """
-    return _TABLE.sub(lambda m: f'<div class="table-box">{m.group(0)}</div>', html)
+    def box(m):
+        cards = " table-box--cards" if m.group(0).startswith("<table data-cards") else ""
+        return f'<div class="table-box{cards}">{m.group(0)}</div>'
+    return _TABLE.sub(box, html)
 
 
 # -- off-screen parts skipped until the reader nears them ---------------------------------------------------------
@@ -115,7 +121,8 @@ def _top_level(html: str, pos: int) -> bool:
 def estimate(body: str) -> int:
     """An upper bound, in CSS px, of the height of a section's body in a phone's 358 px column (a laptop's column is
     wider, so the section is shorter there): ~30 characters a line of 28 px, every block's margins, display math,
-    figures, images, table rows, code lines and the explorer at their tallest. Skipped, the body keeps this height (and
+    figures, images, table rows (a table drawn as cards card by card, ``_cards_height``), code lines (printed output
+    as it wraps, ``_output_height``) and the explorer at their tallest. Skipped, the body keeps this height (and
     then the height it last had when it was drawn); it must not be smaller than the real one, or what a script measures
     inside it (axe's colour check) would lie over what follows it.
 
@@ -126,12 +133,22 @@ def estimate(body: str) -> int:
     """
     # A closed block (Material's "deeper" details) is drawn as its summary line.
     body = re.sub(r"<details\b(?![^>]*\bopen\b)[^>]*>\s*(<summary\b.*?</summary>).*?</details>", r"<div>\1</div>", body, flags=re.S)
-    s = re.sub(r"<math\b.*?</math>", lambda m: "x" * (len(re.findall(r"<m[ino]\b", m.group(0))) + 2), body, flags=re.S)
+    # Tables drawn as cards on a phone (hooks/phone.py) are counted card by card, and printed output line by line
+    # (it wraps): each is taken out of what follows.
+    px = 0.0
+    def counted(m, height):
+        nonlocal px
+        px += height(m.group(0))
+        return ""
+    body = re.sub(r"<table data-cards\b.*?</table>", lambda m: counted(m, _cards_height), body, flags=re.S)
+    body = re.sub(r'<div class="snippet-output\b[^"]*"><pre\b.*?</pre>', lambda m: counted(m, _output_height), body,
+                  flags=re.S)
+    s = _math_as_text(body)
     def chars(html):
         return len(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)))
     # a table's text wraps in columns narrower than the page's: counted twice, ~14 characters a line
     text = chars(s) + sum(chars(t) for t in re.findall(r"<table\b.*?</table>", s, re.S))
-    px = (text / 28 + 1) * 28
+    px += (text / 28 + 1) * 28
     # each block starts a line of its own (the stream of characters above does not know), plus its margins
     px += (28 + 16) * len(re.findall(r"<(?:p|li|h[2-6]|div|details|summary|dt|dd)\b", body))
     px += 150 * len(re.findall(r"<img\b", re.sub(r"<figure\b.*?</figure>", "", body, flags=re.S)))  # thumbnails
@@ -141,6 +158,47 @@ def estimate(body: str) -> int:
     px += 24 * sum(c.count("\n") + 1 for c in re.findall(r"<pre\b.*?</pre>", body, re.S))
     px += 3500 * body.count('class="bp-explorer"')
     return int(px * 1.15 + 100)
+
+
+def _math_as_text(html: str) -> str:
+    """A formula counted as one character per token (and two for its spacing)."""
+    return re.sub(r"<math\b.*?</math>", lambda m: "x" * (len(re.findall(r"<m[ino]\b", m.group(0))) + 2), html, flags=re.S)
+
+
+def _text_length(html: str) -> int:
+    return len(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", _math_as_text(html))).strip())
+
+
+def _cards_height(table: str) -> float:
+    """A table drawn as cards on a phone (site.css): per row a card (its margin and border), per cell a line of its
+    own with the label in ~38% of the card and the content beside it. At a 320 px screen inside a collapsible block
+    (the narrowest), a label line holds ~10 bold characters, a content line ~18, a line is at most 24 px (with math).
+
+    >>> _cards_height('<table data-cards><tbody><tr><td data-label="a label of 25 letters">1</td>'
+    ...               '<td data-label="c">' + 'x' * 40
+    ...               + '</td></tr></tbody></table>')  # a card: one cell of 3 label lines, one of 3 content lines
+    184.0
+    """
+    height = 0.0
+    for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table.split("<tbody", 1)[-1], re.S):
+        height += 14
+        for attrs, inner in re.findall(r"<td\b([^>]*)>(.*?)</td>", row, re.S):
+            label = re.search(r'data-label="([^"]*)"', attrs)
+            lines = max(1, -(-len(label.group(1) if label else "") // 10), -(-_text_length(inner) // 18))
+            height += 13 + 24 * lines
+    return height
+
+
+def _output_height(block: str) -> float:
+    """Printed output (a snippet-output block) wraps in the column (site.css): at a 320 px screen inside a collapsible
+    block ~26 characters of code a line (continuations are indented), 24 px a line, and the block's padding.
+
+    >>> _output_height('<pre><span></span><code>short\\n' + 'y' * 60 + '\\n</code></pre>')
+    128
+    """
+    import html as _html
+    text = _html.unescape(re.sub(r"<[^>]+>", "", block)).rstrip("\n")
+    return 32 + 24 * sum(max(1, -(-len(line) // 26)) for line in text.split("\n"))
 
 
 def wrap_sections(html: str) -> str:

@@ -377,7 +377,8 @@ def _output(d: Directive, r: dict, ctx: Context, where: str) -> str:
     if d.args.get("html"):
         return text
     fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    return f"\n{fence}text\n{text.rstrip()}\n{fence}\n"
+    # The class marks printed output, which wraps on a narrow screen (site.css); a source listing scrolls.
+    return f"\n{fence}{{.text .snippet-output}}\n{text.rstrip()}\n{fence}\n"
 
 
 def _table(d: Directive, r: dict, ctx: Context, where: str) -> str:
@@ -446,7 +447,7 @@ def expand(markdown: str, ctx: Context) -> str:
     >>> print(expand('??? example "Out"\\n    <!-- output t/s:stdout -->\\n', ctx))
     ??? example "Out"
     <BLANKLINE>
-        ```text
+        ```{.text .snippet-output}
         a
         b
         ```

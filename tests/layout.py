@@ -53,6 +53,56 @@ MEASURE_JS = """async () => {
                 role: el.getAttribute('role') || '', cue: el.classList.contains('scrollbox--right'),
                 code: !!el.closest('pre')});
   }
+  // Every table: how it is drawn (a card per row on a phone, hooks/phone.py), how far it, its scroll wrapper or the
+  // content of any of its cells overflows sideways (a cell's content wider than the cell: a name that cannot break),
+  // and, drawn as a table, its tallest row in lines of its text (a squeezed column makes tall rows).
+  const tables = [];
+  for (const t of col.querySelectorAll('table')) {
+    if (!t.getClientRects().length) continue;
+    const r = t.getBoundingClientRect(), wrap = t.closest('.md-typeset__scrollwrap');
+    let over = Math.max(r.right - right, left - r.left, t.scrollWidth - t.clientWidth,
+                        wrap ? wrap.scrollWidth - wrap.clientWidth : 0);
+    let tallest = 0;
+    for (const cell of t.querySelectorAll('td, th')) over = Math.max(over, cell.scrollWidth - cell.clientWidth);
+    const cards = getComputedStyle(t).display === 'block';
+    if (!cards) {
+      for (const cell of t.querySelectorAll('td')) {
+        const cs = getComputedStyle(cell);
+        const inner = cell.getBoundingClientRect().height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+        tallest = Math.max(tallest, inner / parseFloat(cs.lineHeight));
+      }
+    }
+    tables.push({what: describe(t), cards, marked: t.hasAttribute('data-cards'), over: Math.round(over),
+                 lines: Math.round(tallest * 10) / 10, roles: t.getAttribute('role') || ''});
+  }
+  // Inline code (not a listing) that wraps: a line may end only at a space or after an operator or punctuation
+  // character (hooks/phone.py's <wbr>), never inside a name or a number. Each character's box (Range) says on which
+  // line it is.
+  const OPS = new Set('.,;:=+-*/%<>&|^~!(){}[]');
+  const codeBreaks = [];
+  let wrappedCode = 0;
+  const range = document.createRange();
+  for (const code of col.querySelectorAll('code')) {
+    if (code.closest('pre') || code.getClientRects().length < 2) continue;
+    wrappedCode++;
+    let prev = '', prevTop = null, space = false, before = '';
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (let i = 0; i < n.data.length; i++) {
+        const ch = n.data[i];
+        if (ch.trim() === '') { space = true; before += ch; continue; }
+        range.setStart(n, i); range.setEnd(n, i + 1);
+        const box = range.getClientRects()[0];
+        if (!box) continue;
+        if (prevTop !== null && box.top > prevTop + box.height / 2 && !space && !OPS.has(prev))
+          codeBreaks.push({code: code.textContent.slice(0, 60), at: before.slice(-20) + ' | ' + ch});
+        prev = ch; prevTop = box.top; space = false; before += ch;
+      }
+    }
+  }
+  // Printed output (the output directive's blocks) wraps: nothing of it is past its right edge.
+  const outputs = [...col.querySelectorAll('.snippet-output pre > code')].filter(c => c.getClientRects().length)
+    .map(c => ({text: c.textContent.slice(0, 40), over: c.scrollWidth - c.clientWidth}));
   // Scripts smaller than their base, superscripts raised, subscripts lowered.
   const scripts = [];
   for (const el of document.querySelectorAll('msup, msub')) {
@@ -79,7 +129,7 @@ MEASURE_JS = """async () => {
                         text: xHeight(around.fontFamily, parseFloat(around.fontSize)),
                         what: inline.getAttribute('alttext')} : null,
     pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth,
-    column: Math.round(right - left), wide, boxes, scripts,
+    column: Math.round(right - left), wide, boxes, scripts, tables, codeBreaks, wrappedCode, outputs,
     mathCount: document.querySelectorAll('math').length,
     mathFamily: math ? getComputedStyle(math).fontFamily : '',
     mathFontLoaded: document.fonts.check('16px "DL Math"'),

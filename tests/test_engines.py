@@ -7,6 +7,7 @@ both languages, at 1280×800 and 390×844, once per page × width × language; t
 - every table-of-contents entry clicked in turn: where its target lands (the heading, or the summary of the closed
   "deeper" block that holds it, where ``hooks/layout_cost.py`` points the entry), after the page settles;
 - no sideways page scroll; display formulas and tables that fit the column or scroll in a focusable, labelled box;
+  tables, inline code and printed output as on a phone they should be (cards, breaks between tokens, nothing cut);
   scripts (``msup``/``msub``) smaller than their base unless the engine's minimum font size stops them; inline
   formulas no taller than about two lines of text (``tests/layout.py`` MEASURE_JS, every block open);
 - the figure zoom (first figure): opens whole, at the figure's own width or the screen's, and closes with Escape;
@@ -277,6 +278,20 @@ def test_formulas_and_tables_fit_or_scroll_in_a_labelled_box(engine_visits):
 def test_boxes_that_scroll_are_marked_as_the_page_draws_them(engine_visits):
     unmarked = {v.name: v.unmarked for v in pages_of(engine_visits) if v.unmarked}
     assert not unmarked, unmarked
+
+
+def test_tables_code_and_printed_output_fit(engine_visits):
+    """As tests/test_layout.py in Chromium (issue 28): no table, its scroll wrapper or a cell overflows sideways; on a
+    phone each table the build marks (hooks/phone.py) is drawn as cards, at a laptop's width none is; inline code
+    breaks only at a space or after an operator or punctuation; printed output wraps, nothing of it cut."""
+    bad = []
+    for v in pages_of(engine_visits):
+        m = v.layout
+        bad += [(v.name, t) for t in m["tables"] if t["over"] > 0 or t["cards"] != (t["marked"] and v.width == "phone")]
+        bad += [(v.name, c) for c in m["codeBreaks"]]
+        bad += [(v.name, o) for o in m["outputs"] if o["over"] > 1]
+    assert not bad, bad[:10]
+    assert any(t["cards"] for v in pages_of(engine_visits) for t in v.layout["tables"])
 
 
 def test_scripts_are_smaller_than_their_base(engine_visits):

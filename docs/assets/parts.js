@@ -13,7 +13,7 @@
 //    600–4,500 px off). So before the browser jumps to a #target — a click on a same-page link (the table of
 //    contents), a page loaded with a #hash, the back button — every skipped part above the target is drawn, and for a
 //    few seconds the target is put back at the top whenever something above it still moves (the math font arriving):
-//    until the reader scrolls, taps or presses a key.
+//    until the reader scrolls (by wheel, touch, keys or the scrollbar) or a script scrolls.
 (function () {
   "use strict";
   var SETTLE_MS = 4000;
@@ -48,15 +48,19 @@
   // The target back at the top (its scroll-margin, Material's :target rule) whenever it has moved, until the reader
   // moves or SETTLE_MS have passed.
   function settle(el) {
-    var run = ++settling, until = performance.now() + SETTLE_MS, want = null;
+    var run = ++settling, until = performance.now() + SETTLE_MS, want = null, lastY = 0;
     readerMoved = false;
     function step() {
       if (run !== settling || readerMoved) return;
-      var top = el.getBoundingClientRect().top;
+      var top = el.getBoundingClientRect().top, y = window.scrollY;
+      // Scrolled by someone else (a scrollbar drag, a script): the target moved by exactly the scroll. Content
+      // moving above it leaves the scroll alone (or, where the browser anchors, the target in place).
+      if (want !== null && Math.abs(y - lastY) > 1 && Math.abs(top - want + (y - lastY)) < 2) return;
       if (want === null || Math.abs(top - want) > 1) {
         el.scrollIntoView({block: "start"});
         want = el.getBoundingClientRect().top;
       }
+      lastY = window.scrollY;
       if (performance.now() < until) setTimeout(step, 100);
     }
     step();

@@ -43,13 +43,13 @@ from sitegen.snippet import Table
 
 LABELS = {
     "uk": {
-        "sample": "приклад", "feature": "ознака", "mean": "$\\mu_B$",
+        "sample": "приклад", "quantity": "величина", "mean": "$\\mu_B$",
         "var_b": "$\\sigma_B^2$ (÷ N)", "var_u": "дисперсія (÷ N − 1)",
         "gamma": "$\\gamma$", "beta": "$\\beta$",
         "rmean": "`running_mean`", "rvar": "`running_var`",
     },
     "en": {
-        "sample": "sample", "feature": "feature", "mean": "$\\mu_B$",
+        "sample": "sample", "quantity": "quantity", "mean": "$\\mu_B$",
         "var_b": "$\\sigma_B^2$ (÷ N)", "var_u": "variance (÷ N − 1)",
         "gamma": "$\\gamma$", "beta": "$\\beta$",
         "rmean": "`running_mean`", "rvar": "`running_var`",
@@ -152,11 +152,13 @@ def tables(r: dict, lang: str) -> dict:
     feats = [f"$x_{{{j + 1}}}$" for j in range(3)]
     ys = [f"$y_{{{j + 1}}}$" for j in range(3)]
     batch = Table([L["sample"]] + feats, [[i + 1] + row for i, row in enumerate(r["x"])], formats=["d"] + ["g"] * 3)
+    # One row per quantity, one column per feature: four columns of numbers read as a table on a phone too, and each
+    # quantity keeps its formula (as eight columns it became cards on a phone, the formulas flattened into labels).
     stats = Table(
-        [L["feature"], L["gamma"], L["beta"], L["mean"], L["var_b"], L["var_u"], L["rmean"], L["rvar"]],
-        [[feats[j], r["gamma"][j], r["beta"][j], r["mean"][j], r["var_biased"][j], r["var_unbiased"][j],
-          r["running_mean"][j], r["running_var"][j]] for j in range(3)],
-        formats=[None, "g", "g", ".4g", ".4g", ".4g", ".4g", ".4g"],
+        [L["quantity"]] + feats,
+        [[L[k]] + r[v] for k, v in (("gamma", "gamma"), ("beta", "beta"), ("mean", "mean"), ("var_b", "var_biased"),
+                                    ("var_u", "var_unbiased"), ("rmean", "running_mean"), ("rvar", "running_var"))],
+        formats=[None] + [".4g"] * 3,
     )
     train = Table([L["sample"]] + ys, [[i + 1] + row for i, row in enumerate(_clean(r["y_train"]))],
                   formats=["d"] + [".4f"] * 3)
