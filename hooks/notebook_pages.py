@@ -15,17 +15,21 @@ Topic pages and notebook pages get a links box (download, Open in Colab from ``e
 from __future__ import annotations
 
 import os
+import pickle
 import posixpath
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
+import nbformat
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from sitegen.directives import parse
+from sitegen import pagecache
+from sitegen.directives import parse_cached
 from sitegen.environment import installed_hash
 from sitegen.notebooks import (DEFAULT_REPOSITORY, LANGS, TOPICS, clean_html, collapse_helpers, colab_url, fill_outputs, heading_ids,
-                               insert_after_h1, links_html, notebook_path, read, remap_heading_ids, run_names)
+                               insert_after_h1, links_html, notebook_path, remap_heading_ids, run_names)
 
 
 def snippet_names(root: Path) -> dict[str, str]:
@@ -35,9 +39,14 @@ def snippet_names(root: Path) -> dict[str, str]:
         for lang in LANGS:
             p = notebook_path(root, topic, lang)
             if p.is_file():
-                for n in run_names(read(p)):
+                for n in _run_names(p.read_bytes()):
                     names.setdefault(n, p.relative_to(root).as_posix())
     return names
+
+
+@lru_cache(maxsize=64)  # by the notebook's bytes; `mkdocs serve` asks again on every rebuild
+def _run_names(data: bytes) -> tuple[str, ...]:
+    return tuple(run_names(nbformat.reads(data.decode("utf-8"), as_version=4)))
 
 
 def _alts(docs: Path, lang: str) -> dict[tuple[str, str], str]:
@@ -45,7 +54,7 @@ def _alts(docs: Path, lang: str) -> dict[tuple[str, str], str]:
     alts = {}
     for md in sorted((docs / lang).rglob("*.md")):
         try:
-            directives = parse(md.read_text(encoding="utf-8"))
+            directives = parse_cached(md.read_text(encoding="utf-8"))
         except Exception:  # noqa: BLE001 - the page's own build reports it
             continue
         for d in directives:
@@ -77,33 +86,44 @@ def use_language_cache(config, root: Path, lang: str):
         jupyter.config["cache_dir"] = str(root / ".cache" / "mkdocs-jupyter" / lang)
 
 
-def add_files(files, config, root: Path, lang: str, prefix: str, results: dict, cache_dir: Path):
-    """Add this language's notebook pages and downloads to ``files`` (after mkdocs-static-i18n)."""
-    import nbformat
-
+def add_files(files, config, root: Path, lang: str, prefix: str, results: dict, cache_dir: Path,
+              digests: dict | None = None):
+    """Add this language's notebook pages and downloads to ``files`` (after mkdocs-static-i18n). ``digests``: a hash
+    of each snippet's results (computed here when not given)."""
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is None:
         return files
     alts = None
+    store = pagecache.store(root, "notebook-filled")
     for topic in TOPICS:
         committed = notebook_path(root, topic, lang)
         if not committed.is_file():
             continue
-        nb = read(committed)
-        if any(n not in results for n in run_names(nb)):
+        data = committed.read_bytes()
+        names = _run_names(data)
+        if any(n not in results for n in names):
             continue  # a failed snippet (mkdocs serve): the build already shows its error
         if alts is None:
             alts = _alts(Path(config.docs_dir), lang)
         page_dir = f"{prefix}notebooks/{topic}/" if config.use_directory_urls else f"{prefix}notebooks/"
 
-        def figure_url(snippet, fig, theme, page_dir=page_dir):
-            return posixpath.relpath(f"{prefix}_figures/{snippet}/{fig}.{theme}.svg", page_dir.rstrip("/") or ".")
+        def fill(page_dir=page_dir, data=data):
+            def figure_url(snippet, fig, theme):
+                return posixpath.relpath(f"{prefix}_figures/{snippet}/{fig}.{theme}.svg", page_dir.rstrip("/") or ".")
 
-        filled = fill_outputs(nb, results, lang, figure_url, lambda s, f: alts.get((s, f)))
-        # mkdocs-jupyter keys its HTML cache by these bytes: every installed version (nbconvert, …) is part of the key
-        filled.metadata["dl_basics_build"] = {"installed": installed_hash()}
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+            filled = fill_outputs(nb, results, lang, figure_url, lambda s, f: alts.get((s, f)))
+            # mkdocs-jupyter keys its HTML cache by these bytes: every installed version (nbconvert, …) is in the key
+            filled.metadata["dl_basics_build"] = {"installed": installed_hash()}
+            return nbformat.writes(filled) + "\n"
+
+        # The filled copy is a function of the committed notebook, its snippets' results, the figures' alt texts and
+        # where the page lives: kept by all of them (sitegen/pagecache.py).
+        key = store.key(lang, prefix, page_dir, data, sorted(alts.items()),
+                        [(digests or {}).get(n) or pagecache.digest(n, pickle.dumps(results[n], protocol=5))
+                         for n in names])
         rendered = cache_dir / lang / f"{topic}.ipynb"
-        _write(rendered, nbformat.writes(filled) + "\n")
+        _write(rendered, store.memo(key, fill))
         page = File.generated(config, f"{lang}/notebooks/{topic}.ipynb", abs_src_path=str(rendered),
                               inclusion=InclusionLevel.NOT_IN_NAV)
         page = list(jupyter.on_files(Files([page]), config))[0]  # mkdocs-jupyter's own NotebookFile
@@ -117,8 +137,7 @@ def add_files(files, config, root: Path, lang: str, prefix: str, results: dict, 
         page.alternates = {other: SimpleNamespace(url=("" if is_default else f"{other}/") + rel_url)
                            for other, is_default in _languages(config)}
         files.append(page)
-        download = File.generated(config, f"{lang}/notebooks/{topic}.download.ipynb",
-                                  content=committed.read_bytes())
+        download = File.generated(config, f"{lang}/notebooks/{topic}.download.ipynb", content=data)
         download.dest_uri = f"{prefix}notebooks/{topic}.ipynb"
         files.append(download)
     return files
@@ -153,14 +172,25 @@ def page_html(html_text: str, page, config, root: Path, lang: str, prefix: str) 
     if is_notebook:
         # The notebook repeats the snippets' code: searching it would bury the topic pages (and weigh the index).
         page.meta.setdefault("search", {})["exclude"] = True
-        html_text = clean_html(html_text)
-        html_text = collapse_helpers(html_text, read(notebook_path(root, topic, lang)), lang)
-        html_text, mapping = remap_heading_ids(html_text, heading_ids(read(notebook_path(root, topic, lang))))
-        _remap_toc(page.toc, iter(heading_ids(read(notebook_path(root, topic, lang)))))
+        # A function of the rendered page and the committed notebook: kept by both (sitegen/pagecache.py).
+        committed = notebook_path(root, topic, lang)
+        data = committed.read_bytes()
+        cache = pagecache.store(root, "notebook-html")
+        html_text, ids = cache.memo(cache.key(lang, data, html_text),
+                                    lambda: _notebook_html(html_text, data, lang))
+        _remap_toc(page.toc, iter(ids))
         return insert_after_h1(html_text, links_html(lang, download, colab))
     nb_page = posixpath.relpath(f"{prefix}notebooks/{topic}/", here) + "/" if config.use_directory_urls else \
         posixpath.relpath(f"{prefix}notebooks/{topic}.html", here)
     return insert_after_h1(html_text, links_html(lang, download, colab, nb_page))
+
+
+def _notebook_html(html_text: str, data: bytes, lang: str) -> tuple[str, list[str]]:
+    """A notebook page's HTML cleaned, its helper cells folded, its headings given the site's ids; and those ids."""
+    nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+    ids = heading_ids(nb)
+    html_text = collapse_helpers(clean_html(html_text), nb, lang)
+    return remap_heading_ids(html_text, ids)[0], ids
 
 
 def _remap_toc(items, ids):

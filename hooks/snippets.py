@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -26,10 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sitegen.directives import Context, DirectiveError, expand, parse  # noqa: E402
+from sitegen.directives import Context, DirectiveError, expand, parse_cached  # noqa: E402
 from sitegen.mathml import _MATH, MathError, check_tex, to_mathml, typeset  # noqa: E402
 from sitegen.parity import mismatches, untranslated  # noqa: E402
 from sitegen.runner import Runner, SnippetError  # noqa: E402
+from sitegen import pagecache  # noqa: E402
 from sitegen import topics as topics_data  # noqa: E402
 from hooks import notebook_pages  # noqa: E402  (companion notebooks: pages, downloads, links)
 
@@ -66,6 +68,8 @@ class _State:
     counter: _Counter | None = None
     shown: set = set()  # (lang, snippet): the one error box of a failing snippet already placed on a page
     page_warnings: dict = {}  # (lang, src_uri) -> warnings that would fail a strict build (serve shows a banner)
+    reported = 0  # problems reported so far (a page's math is cached only when it reported none)
+    digests: dict = {}  # snippet -> a hash of its results (part of the key of a page's cached expansion)
 
 
 S = _State()
@@ -122,7 +126,7 @@ def on_config(config):
         S.runner = Runner(S.root, langs=langs, timeout=float(opts.get("timeout", 120)),
                           cache_dir=os.environ.get("SNIPPETS_CACHE_DIR") or None)
         S.final_site_dir = None
-        S.results, S.failed, S.names, S.stats = {}, {}, [], None
+        S.results, S.failed, S.names, S.stats, S.digests = {}, {}, [], None, {}
     if S.command == "serve":
         # `./dev serve` is `mkdocs serve --no-strict`: a strict abort would leave the server answering nothing
         # (README "The two commands"). Each warning is logged and shown as a banner on the page it concerns;
@@ -193,6 +197,7 @@ def on_pre_build(config):
         return
     S.counter = _Counter()
     logging.getLogger("mkdocs").addHandler(S.counter)
+    pagecache.begin_build(S.root)
     docs = Path(config.docs_dir)
     i18n = config.plugins.get("i18n")
     if i18n is not None and i18n.config.docs_structure == "folder":
@@ -203,7 +208,8 @@ def on_pre_build(config):
             _fail("\n".join(missing))
         # Same heading ids, directives and equations in every language, checked before anything runs.
         for diff in mismatches(docs, _langs(config)[0],
-                               f"{docs.relative_to(S.root).as_posix()}/" if docs.is_relative_to(S.root) else ""):
+                               f"{docs.relative_to(S.root).as_posix()}/" if docs.is_relative_to(S.root) else "",
+                               cache=pagecache.store(S.root, "parity")):
             _fail(diff)
     if (S.root / "topics.yml").is_file():
         try:
@@ -215,7 +221,7 @@ def on_pre_build(config):
     for md in sorted(docs.rglob("*.md")):
         label = md.relative_to(S.root).as_posix() if md.is_relative_to(S.root) else str(md)
         try:
-            directives = parse(md.read_text(encoding="utf-8"))
+            directives = parse_cached(md.read_text(encoding="utf-8"))
         except DirectiveError as exc:
             _fail(f"{label}:{str(exc).removeprefix('line ')}")
             continue
@@ -229,6 +235,7 @@ def on_pre_build(config):
     except SnippetError as exc:
         raise PluginError(str(exc)) from None  # the snippet's own traceback, none of MkDocs'
     S.results, S.stats = results, stats
+    S.digests = {name: pagecache.digest(name, pickle.dumps(r, protocol=5)) for name, r in results.items()}
     S.failed = {name: str(err) for name, err in stats.errors.items()}
     S.shown = set()
     S.page_warnings = {}
@@ -237,6 +244,7 @@ def on_pre_build(config):
 
 
 def _fail(message: str):
+    S.reported += 1
     if S.command == "serve":
         serve_log.error(message)
     else:
@@ -260,7 +268,7 @@ def on_files(files, config):
                 f.dest_uri = prefix + src.split("/", 1)[1]
                 files.append(f)
     return notebook_pages.add_files(files, config, S.root, lang, prefix, S.results,
-                                    S.root / ".cache" / "notebooks")
+                                    S.root / ".cache" / "notebooks", S.digests)
 
 
 ERROR_TITLES = {
@@ -304,12 +312,40 @@ def on_page_markdown(markdown, page, config, files):
     results = dict(S.results)
     on_error = _error_box_for(lang, label) if S.command == "serve" else None
     _page_warnings.page, _page_warnings.lang = (lang, page.file.src_uri.split("/", 1)[-1]), lang
+    errors = []
+
+    def counted(*args, **kwargs):
+        errors.append(args)
+        return on_error(*args, **kwargs)
+
     ctx = Context(lang=lang, page_src=page.file.src_uri, page_label=label, results=results,
-                  figure_src=_figure_src(lang), on_error=on_error, failed=S.failed)
+                  figure_src=_figure_src(lang), on_error=counted if on_error else None, failed=S.failed)
+    # The expansion is a function of the page's text, its language and place, the results of the snippets it names
+    # and topics.yml (the home page's cards): kept by those (sitegen/pagecache.py), and only when nothing failed.
+    cache, key = pagecache.store(S.root, "expand"), None
     try:
-        return expand(markdown, ctx)
+        used = sorted({d.snippet for d in parse_cached(markdown)})
+    except DirectiveError:
+        used = None
+    if used is not None and all(n in S.digests and n not in S.failed for n in used):
+        key = cache.key(lang, page.file.src_uri, label, markdown, [S.digests[n] for n in used], _topics_bytes())
+        done = cache.get(key)
+        if done is not pagecache.MISS:
+            return done
+    try:
+        expanded = expand(markdown, ctx)
     except DirectiveError as exc:
         raise PluginError(str(exc)) from None
+    if key is not None and not errors:
+        cache.put(key, expanded)
+    return expanded
+
+
+def _topics_bytes() -> bytes:
+    try:
+        return (topics_data.ROOT / "topics.yml").read_bytes()  # what the cards directive reads (sitegen/cards.py)
+    except OSError:
+        return b""
 
 
 def on_page_content(html_text, page, config, files):
@@ -317,6 +353,14 @@ def on_page_content(html_text, page, config, files):
     prefix = "" if lang == _langs(config)[1] else f"{lang}/"
     html_text = notebook_pages.page_html(html_text, page, config, S.root, lang, prefix)
     _plain_math_titles(page)
+    # The math of a page is a function of its HTML: kept by it (sitegen/pagecache.py), but only when nothing was
+    # wrong with it, so a page with a bad formula reports it on every build.
+    cache = pagecache.store(S.root, "math")
+    key = cache.key(lang, html_text)
+    done = cache.get(key)
+    if done is not pagecache.MISS:
+        return done
+    reported = S.reported
     html_text = _checked_math(html_text, page, lang)
     try:
         html_text = typeset(html_text)
@@ -324,6 +368,8 @@ def on_page_content(html_text, page, config, files):
         _fail(f"{_label(page)}: {exc}")
         return html_text
     _no_dollars_left(html_text, page)
+    if S.reported == reported:
+        cache.put(key, html_text)
     return html_text
 
 
@@ -362,6 +408,7 @@ def _checked_math(html_text: str, page, lang: str) -> str:
                    f"{'$$' if display else '$'}: {'; '.join(problems)}")
         if S.command != "serve":
             raise PluginError(message)
+        S.reported += 1
         serve_log.error(message)
         return _box("math", lang, message, inline=not display)
 
@@ -422,6 +469,9 @@ def on_post_build(config):
     _expand_search_index(config)
     if S.command != "serve" and not S.failed:
         S.runner.prune(S.names)  # entries of snippets no page uses any more
+        if not (S.counter is not None and S.counter.count):
+            pagecache.prune(S.root)  # results of pages, files and code versions this build did not use
+    log.info(pagecache.summary(S.root))
     if S.stats is not None:
         log.info(S.stats.line())  # the build's last line of its own: benchmarks and people read it
     if S.counter is not None:
@@ -441,7 +491,7 @@ def _expand_search_index(config):
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
         langs, default = _langs(config)
-        r = expand_index(index, langs, default)
+        r = expand_index(index, langs, default, cache=pagecache.store(S.root, "search-forms"))
         per_lang = ", ".join(f"{n} {lang}" for lang, n in r["by_lang"].items())
         log.info(f"search: {r['forms']} word forms indexed ({per_lang}); search_index.json "
                  f"{r['before'] / 1000:.1f} kB -> {r['after'] / 1000:.1f} kB")

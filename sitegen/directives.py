@@ -35,6 +35,7 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from .numfmt import fmt, plural, printed
@@ -350,3 +351,11 @@ def expand(markdown: str, ctx: Context) -> str:
         pos = d.end
     out.append(markdown[pos:])
     return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def parse_cached(markdown: str) -> tuple[Directive, ...]:
+    """:func:`parse`, remembered by the page's text (``mkdocs serve`` parses every page several times per rebuild:
+    the build's checks, the notebooks' alt texts, the expansion). Callers read the directives, never change them; a
+    page that does not parse raises every time (exceptions are not remembered)."""
+    return tuple(parse(markdown))

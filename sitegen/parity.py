@@ -137,17 +137,20 @@ def compare(a_text: str, b_text: str, a_label: str, b_label: str) -> str | None:
     return None
 
 
-def mismatches(docs: Path, langs: list[str], label: str = "") -> list[str]:
-    """``compare()`` for every page that exists in all languages, against the first language."""
+def mismatches(docs: Path, langs: list[str], label: str = "", cache=None) -> list[str]:
+    """``compare()`` for every page that exists in all languages, against the first language; with ``cache`` (a
+    ``sitegen.pagecache`` store) each pair's answer is kept by the two texts and their labels."""
     by_lang = pages(docs, langs)
     common = sorted(set.intersection(*by_lang.values())) if by_lang else []
     out = []
     for page in common:
         first = (docs / langs[0] / page).read_text(encoding="utf-8")
         for other in langs[1:]:
+            second = (docs / other / page).read_text(encoding="utf-8")
+            labels = (f"{label}{langs[0]}/{page}", f"{label}{other}/{page}")
             try:
-                diff = compare(first, (docs / other / page).read_text(encoding="utf-8"),
-                               f"{label}{langs[0]}/{page}", f"{label}{other}/{page}")
+                diff = compare(first, second, *labels) if cache is None else \
+                    cache.memo(cache.key(first, second, labels), lambda: compare(first, second, *labels))
             except Exception:  # noqa: BLE001 - a page whose directives do not parse is reported by the build itself
                 continue
             if diff:

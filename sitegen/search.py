@@ -213,7 +213,8 @@ def _lang_of(location: str, prefixes: dict[str, str], default: str) -> str:
     return default
 
 
-def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, ...] = ("uk", "en")) -> dict:
+def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, ...] = ("uk", "en"),
+                 cache=None) -> dict:
     """Rewrite the search index at ``path`` in place; return sizes and counts for the build log.
 
     ``title_forms`` go into each entry (titles are short, and a section titled «Градієнт» should rank first for
@@ -222,6 +223,9 @@ def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, 
     ``#``, which Material ranks above sections); a lexeme used less often is indexed in the sections that use it.
     Each time minus what the entry, or its page's top entry, already matches: sections repeat their page's
     vocabulary, so this keeps the index at about half the size of forms in every section.
+
+    A page's forms depend on that page's entries only (:func:`page_forms`); ``cache`` (a ``sitegen.pagecache``
+    store) keeps them by those entries, so a rebuild after an edit expands the edited page alone.
     """
     raw = path.read_bytes()
     data = json.loads(raw)
@@ -242,33 +246,55 @@ def expand_index(path: Path, langs: list[str], default: str, expand: tuple[str, 
     added = Counter()
     for page, docs in by_page.items():
         lang = page_lang[page]
-        split, lemmas_of, _ = LANG[lang]
-        counts = Counter(lemma for d in docs for w in split(d.get("title", "") + " " + d.get("text", ""))
-                         for lemma in lemmas_of(w))
-
-        def frequent(word: str) -> bool:
-            return any(counts[lemma] >= PAGE_LEVEL for lemma in lemmas_of(word))
-
-        present: dict[str, list[str]] = {}
-        for doc in docs:
-            title_tokens = tokens(doc.get("title", ""), separator)
-            title_forms = expansion(doc.get("title", ""), separator, title_tokens, lang=lang)
+        shown = [(d["location"], d.get("title", ""), d.get("text", "")) for d in docs]
+        if cache is None:
+            forms = page_forms(page, shown, separator, lang)
+        else:
+            forms = cache.memo(cache.key(page, lang, separator, json.dumps(shown, ensure_ascii=False)),
+                               lambda: page_forms(page, shown, separator, lang))
+        for doc, (title_forms, text_forms) in zip(docs, forms):
             if title_forms:
                 doc["title_forms"] = title_forms
-            present[doc["location"]] = tokens(doc.get("text", ""), separator) + title_tokens + title_forms.split()
-        top = next((d for d in docs if d["location"] == page), docs[0])
-        top_forms = expansion(" ".join(d.get("text", "") for d in docs), separator,
-                              [t for ts in present.values() for t in ts], keep=frequent, lang=lang)
-        for doc in docs:
-            own = present[doc["location"]] + (present[top["location"]] if doc is not top else []) + top_forms.split()
-            forms = expansion(doc.get("text", ""), separator, own, keep=lambda w: not frequent(w), lang=lang)
-            forms = " ".join(f for f in (top_forms.split() if doc is top else []) + forms.split())
-            if forms:
-                doc["forms"] = forms
-            added[lang] += len(forms.split()) + len(doc.get("title_forms", "").split())
+            if text_forms:
+                doc["forms"] = text_forms
+            added[lang] += len(text_forms.split()) + len(title_forms.split())
     for name, like in FIELDS.items():
         if any(name in doc for doc in data["docs"]):  # lunr needs each configured field in some document
             config["fields"][name] = dict(config["fields"].get(like, {"boost": 1.0}))
     out = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     path.write_bytes(out)
     return {"before": len(raw), "after": len(out), "forms": sum(added.values()), "by_lang": dict(sorted(added.items()))}
+
+
+def page_forms(page: str, docs: list[tuple[str, str, str]], separator: str, lang: str) -> list[tuple[str, str]]:
+    """``(title_forms, forms)`` for each entry ``(location, title, text)`` of one page (see :func:`expand_index`).
+
+    A lexeme used three times goes into the page's top entry, one used once into its section:
+
+    >>> (_, top), (_, section) = page_forms("p/", [("p/", "Вступ", "Градієнт, градієнт і градієнт."),
+    ...                                            ("p/#a", "Далі", "Одна згортка.")], r"[\\s.,]+", "uk")
+    >>> "градієнтів" in top.split(), "згорткою" in section.split(), "згорткою" in top.split()
+    (True, True, False)
+    """
+    split, lemmas_of, _ = LANG[lang]
+    counts = Counter(lemma for _, title, text in docs for w in split(title + " " + text) for lemma in lemmas_of(w))
+
+    def frequent(word: str) -> bool:
+        return any(counts[lemma] >= PAGE_LEVEL for lemma in lemmas_of(word))
+
+    present: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for location, title, text in docs:
+        title_tokens = tokens(title, separator)
+        titles[location] = expansion(title, separator, title_tokens, lang=lang)
+        present[location] = tokens(text, separator) + title_tokens + titles[location].split()
+    top = next((i for i, d in enumerate(docs) if d[0] == page), 0)
+    top_forms = expansion(" ".join(text for _, _, text in docs), separator,
+                          [t for ts in present.values() for t in ts], keep=frequent, lang=lang)
+    out = []
+    for i, (location, _, text) in enumerate(docs):
+        own = present[location] + (present[docs[top][0]] if i != top else []) + top_forms.split()
+        forms = expansion(text, separator, own, keep=lambda w: not frequent(w), lang=lang)
+        forms = " ".join(f for f in (top_forms.split() if i == top else []) + forms.split())
+        out.append((titles[location], forms))
+    return out
