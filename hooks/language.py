@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
 
 from sitegen import glossary as gl  # noqa: E402
 from sitegen import langcheck  # noqa: E402
+from sitegen import pagecache  # noqa: E402
 from sitegen import termbase as tb  # noqa: E402
 from sitegen.directives import parse as parse_directives  # noqa: E402
 
@@ -46,6 +47,7 @@ class _State:
     depth = 0
     rules: langcheck.Rules | None = None
     base: tb.Termbase | None = None
+    base_key = ""  # a hash of termbase.yml's bytes: part of the key of every cached result that depends on it
     stamp = None
     listed: list = []
 
@@ -92,6 +94,13 @@ def _report(findings, config):
     S.listed += listed
 
 
+def _rules() -> langcheck.Rules:
+    """The check's rules, made from the termbase on first need (a build whose files are all cached needs none)."""
+    if S.rules is None:
+        S.rules = langcheck.Rules.from_termbase(S.base)
+    return S.rules
+
+
 def on_pre_build(config):
     S.depth += 1
     lang = _lang(config)
@@ -101,19 +110,25 @@ def on_pre_build(config):
     if S.depth > 1:
         return
     S.listed = []
-    path = _root(config) / "termbase.yml"
+    root = _root(config)
+    path = root / "termbase.yml"
     stamp = (str(path), path.stat().st_mtime_ns) if path.exists() else None
     if stamp is None or stamp != S.stamp:  # under `mkdocs serve`: reloaded only when termbase.yml changes
         try:
-            S.base = tb.load(path)
+            data = path.read_bytes()
+            S.base_key = pagecache.digest(data)
+            # The parsed termbase, kept by its bytes (YAML parsing is a tenth of a second).
+            S.base = pagecache.store(root, "termbase").memo(pagecache.store(root, "termbase").key(S.base_key),
+                                                            lambda: tb.load(path))
         except (tb.TermbaseError, OSError) as exc:
             S.base, S.rules, S.stamp = None, None, None
             log.warning(f"language: {exc}")
             return
-        S.rules = langcheck.Rules.from_termbase(S.base)
+        S.rules = None
         S.stamp = stamp
-    _report(langcheck.check_site(_root(config), S.rules), config)
-    for problem in gl.check_sources(_root(config), S.base):
+    _report(langcheck.check_site(root, _rules, cache=pagecache.store(root, "language-files"),
+                                 rules_key=S.base_key), config)
+    for problem in gl.check_sources(root, S.base):
         log.warning(f"language: {problem}")
 
 
@@ -170,6 +185,12 @@ def _numerals(expanded: str, page, config):
     source = src_path.read_text(encoding="utf-8")
     root = _root(config)
     label = src_path.relative_to(root).as_posix() if src_path.is_relative_to(root) else str(src_path)
+    cache = pagecache.store(root, "language-numerals")
+    _report(cache.memo(cache.key(label, source, expanded), lambda: numeral_findings(label, source, expanded)), config)
+
+
+def numeral_findings(label: str, source: str, expanded: str) -> list:
+    """The numeral and exact-zero findings of a Ukrainian page, at lines of its source (a function of its text)."""
     to_source = line_map(source, expanded)
     found = []
     for lineno, text, _ in langcheck.prose(expanded):
@@ -178,7 +199,7 @@ def _numerals(expanded: str, page, config):
         for m in re.finditer(r"(?<![\d,])0,0+(?![\d])", text):
             found.append(langcheck.Finding(label, to_source(lineno), m.group(0),
                                            "точний нуль надруковано як «0,0» → «0» (fmt=\"g\")"))
-    _report(sorted(set(found), key=lambda f: (f.line, f.text)), config)
+    return sorted(set(found), key=lambda f: (f.line, f.text))
 
 
 def line_map(source: str, expanded: str):
@@ -225,4 +246,6 @@ def on_page_content(html_text, page, config, files):
     if glossary is None:
         return html_text
     href = get_relative_url(glossary.url, page.file.url)
-    return gl.link_first_uses(html_text, S.base, lang, href)
+    cache = pagecache.store(_root(config), "glossary-links")
+    return cache.memo(cache.key(S.base_key, lang, href, html_text),
+                      lambda: gl.link_first_uses(html_text, S.base, lang, href))

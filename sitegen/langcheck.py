@@ -325,9 +325,9 @@ def sources(root: Path):
     return [(p, k) for p, k in out if p.exists()]
 
 
-def check_file(path: Path, kind: str, rules: Rules, root: Path) -> list[Finding]:
+def check_file(path: Path, kind: str, rules: Rules, root: Path, source: str | None = None) -> list[Finding]:
     label = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    source = path.read_text(encoding="utf-8")
+    source = path.read_text(encoding="utf-8") if source is None else source
     found = []
     if kind == "md":
         paragraph = []
@@ -344,17 +344,41 @@ def check_file(path: Path, kind: str, rules: Rules, root: Path) -> list[Finding]
     return found
 
 
+def _text(data: bytes) -> str:
+    """What ``read_text`` gives for these bytes (universal newlines)."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
 _CACHE: dict = {}  # (rules, path, mtime, size) -> findings: a `mkdocs serve` rebuild re-reads only edited files
 
 
-def check_site(root: Path, rules: Rules | None = None) -> list[Finding]:
-    rules = rules or Rules.from_termbase()
+def check_site(root: Path, rules=None, cache=None, rules_key: str = "") -> list[Finding]:
+    """Every finding in the files of :func:`sources`.
+
+    With ``cache`` (a ``sitegen.pagecache`` store) each file's findings are kept by its bytes, its name and
+    ``rules_key`` (the termbase's bytes: the rules are made from them alone); ``rules`` may then be a function that
+    makes the rules, called only when a file has to be read again (building them parses every term).
+    """
+    make = rules if callable(rules) else (lambda: rules or Rules.from_termbase())
+    made: list[Rules] = []
+
+    def get_rules() -> Rules:
+        if not made:
+            made.append(make())
+        return made[0]
+
     found = []
     for path, kind in sources(root):
+        if cache is not None:
+            data = path.read_bytes()
+            label = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+            found += cache.memo(cache.key(rules_key, label, kind, data),
+                                lambda: check_file(path, kind, get_rules(), root, _text(data)))
+            continue
         st = path.stat()
-        key = (id(rules), str(path), st.st_mtime_ns, st.st_size)
+        key = (id(get_rules()), str(path), st.st_mtime_ns, st.st_size)
         if key not in _CACHE:
-            _CACHE[key] = check_file(path, kind, rules, root)
+            _CACHE[key] = check_file(path, kind, get_rules(), root)
         found += _CACHE[key]
     return sorted(set(found), key=lambda f: (f.file, f.line, f.text))
 
