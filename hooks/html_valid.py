@@ -22,8 +22,15 @@ invalid markup was for.
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 from mkdocs.plugins import event_priority
+
+if str(Path(__file__).resolve().parent.parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sitegen import pagecache  # noqa: E402
 
 _AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
 _EMPTY_TABINDEX = re.compile(r'(<label class="md-nav__link[^>]*?) tabindex=""')
@@ -77,7 +84,8 @@ def fix(output: str) -> str:
 
 @event_priority(-100)  # after every other hook and plugin has written its markup
 def on_post_page(output, page, config):
-    return fix(output)
+    cache = pagecache.store(pagecache.project_of(config), "html-valid")  # a function of the page's HTML alone
+    return cache.memo(cache.key(output), lambda: fix(output))
 
 
 @event_priority(-100)

@@ -36,8 +36,15 @@ whole-document restyle at load.
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 from mkdocs.plugins import event_priority
+
+if str(Path(__file__).resolve().parent.parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sitegen import pagecache  # noqa: E402
 
 # Pygments' token classes that Material colours alike, in both schemes (its main and palette stylesheets set
 # ``.highlight .<class> { color: var(--md-code-hl-<group>-color) }`` and each group's variable; tests/test_layout_cost.py
@@ -256,7 +263,9 @@ def skip_outputs(html: str) -> str:
 
 @event_priority(-100)  # after the snippets hook has expanded directives and typeset the math
 def on_page_content(html, page, config, files):
-    return skip_outputs(skip_code_inputs(wrap_sections(box_tables(lean_code(html)))))
+    # A function of the HTML alone: kept by it (sitegen/pagecache.py), a rebuild redoes the edited page only.
+    cache = pagecache.store(pagecache.project_of(config), "layout-content")
+    return cache.memo(cache.key(html), lambda: skip_outputs(skip_code_inputs(wrap_sections(box_tables(lean_code(html))))))
 
 
 _HEAD_ID = re.compile(r'<h[2-6]\b[^>]*\bid="([^"]+)"')
@@ -295,4 +304,5 @@ def toc_to_closed_blocks(html: str) -> str:
 
 
 def on_post_page(output, page, config):
-    return toc_to_closed_blocks(output)
+    cache = pagecache.store(pagecache.project_of(config), "layout-page")
+    return cache.memo(cache.key(output), lambda: toc_to_closed_blocks(output))
