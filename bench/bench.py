@@ -1,13 +1,16 @@
 """Build-performance benchmark, run by hand on the machine whose figures you want (not part of ``./dev test``).
 
-    .venv/bin/python bench/bench.py                 # everything, prints Markdown tables
-    .venv/bin/python bench/bench.py --write-readme  # … and replaces the "Performance" table in README.md
-    .venv/bin/python bench/bench.py --quick         # scale test with N = 1, 10 only, one live-reload sample
-    .venv/bin/python bench/bench.py --worktree      # benchmark the working tree instead of the committed HEAD
-    .venv/bin/python bench/bench.py --ref abc123    # benchmark another commit
+    .venv/bin/python bench/bench.py                   # everything, prints Markdown tables
+    .venv/bin/python bench/bench.py --write-results   # … and writes them into bench/RESULTS.md
+    .venv/bin/python bench/bench.py --only livereload # one part (its section of RESULTS.md with --write-results)
+    .venv/bin/python bench/bench.py --quick           # scale test with N = 1, 10 only, one live-reload sample
+    .venv/bin/python bench/bench.py --worktree        # benchmark the working tree instead of the committed HEAD
+    .venv/bin/python bench/bench.py --ref abc123      # benchmark another commit
 
 Everything happens in temporary copies of the project (``git archive HEAD`` by default), each with its own snippet
-cache (``SNIPPETS_CACHE_DIR``): ``docs/``, ``site/`` and ``.cache/`` of the repository are never touched.
+cache (``SNIPPETS_CACHE_DIR``) and page cache (``.cache/pages`` of the copy): ``docs/``, ``site/`` and ``.cache/`` of
+the repository are never touched. Each section of the report names the machine, the date, the commit and the load
+average when its part started and ended: timings taken on a busy machine are not the idle machine's.
 
 Measured (targets from issue 7 in brackets):
 
@@ -19,8 +22,13 @@ Measured (targets from issue 7 in brackets):
    [topic page ≤ 1.5 × stock + its own figures]; total site size; each SVG figure [≤ 60 KB];
 3. scale — N synthetic pages (both languages) each with its own tiny snippet: cold and warm time per page
    [flat in N], snippets executed by the warm build [0];
-4. live reload — ``mkdocs serve --livereload``, a page open in Chromium, a prose edit: time until the browser shows
-   the new text [< 2 s], and snippets executed by that rebuild [0];
+4. live reload and the warm build (issue 27) — ``mkdocs serve --livereload`` with a topic page open in Chromium
+   (``--page``, default ``docs/en/batchnorm.md``): 5 prose edits of that page, the server's own rebuild (both
+   languages, as hooks/rebuild_speed.py logs it) [≤ 0.8 s] and the time until the browser shows the edit [≤ 1.5 s],
+   snippets executed [none]; 5 computed-value edits (the number of a snippet of the benchmark's own that the page
+   shows, which re-runs it) [the same, plus that snippet's run time]; a warm ``mkdocs build`` in a new process
+   against a build of the same ``docs/`` with Material and mkdocs-static-i18n only (no hooks, no other plugin),
+   alternating, 3 each [≤ 2 ×]. Medians; one PASS/FAIL line per target;
 5. Lighthouse (npm ``lighthouse``, pinned in package.json; Debian's chromium through ``CHROME_PATH``; its default
    mobile, throttled settings) on every page and on the stock Material page, both served gzip-compressed as GitHub
    Pages serves them, median of 3 runs per page (and how many had their first frame withheld by the measuring
@@ -69,7 +77,6 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 SVG_LIMIT = 60 * 1024
-README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 # -- project copies and builds ------------------------------------------------------------------------------------
 def copy_project(dest: Path, worktree: bool, ref: str = "HEAD") -> Path:
@@ -514,6 +521,7 @@ def scale_project(project: Path, dest: Path, n: int) -> Path:
     their own after the site's (topics.yml's checks cover only the pages directly in ``docs/<lang>/``): an author's
     pages added to the existing site."""
     shutil.copytree(project, dest)
+    shutil.rmtree(dest / ".cache" / "pages", ignore_errors=True)  # "cold": no page's work is reused either
     (dest / "snippets" / "synth").mkdir()
     (dest / "snippets" / "synth" / "__init__.py").write_text("")
     words = {"uk": dict(title="Сторінка", h="Числа", para="Сума дорівнює", para2="де", alt="Парабола"),
@@ -559,40 +567,183 @@ def wait_http(url: str, deadline: float):
     raise SystemExit(f"mkdocs serve did not answer {url}")
 
 
-def bench_livereload(project: Path, tmp: Path, samples: int) -> dict:
+LIVE_PAGE = "docs/en/batchnorm.md"  # the topic page the live-reload part edits (--page)
+LIVE_SNIPPET = '''"""The benchmark's computed value (bench/bench.py, live reload): each computed edit changes N."""
+
+N = {n}
+
+
+def compute():
+    return {{"n": N}}
+'''
+# Appended to the edited page in both languages (the build requires the same directives in both).
+LIVE_LINE = {"en": "Benchmark value: <!-- value bench/live:n -->.", "uk": "Контрольне число: <!-- value bench/live:n -->."}
+# The rebuild's time: hooks/rebuild_speed.py logs it after every build; MkDocs' own line is logged only when its text
+# differs from every earlier one of the process (its DuplicateFilter), the fallback for a commit without the hook's.
+BUILT = (re.compile(r"all languages built in ([\d.]+) s"), re.compile(r"Documentation built in ([\d.]+) seconds"))
+RELOADED = "Reloading browsers"
+# Targets of issue 27 (item 2), on an idle machine: the server's own rebuild after a prose edit of a topic page and
+# the time until the browser shows the edit (MkDocs polls for changes every 0.5 s); a computed-value edit within the
+# same plus that snippet's own run time; a warm `mkdocs build` at most twice a plain Material + i18n build.
+REBUILD_TARGET, BROWSER_TARGET, WARM_RATIO_TARGET = 0.8, 1.5, 2.0
+
+
+def page_url(page: str, default: str = "uk") -> str:
+    """The served path of a page of ``docs/<lang>/``.
+
+    >>> page_url("docs/en/batchnorm.md"), page_url("docs/uk/index.md"), page_url("docs/uk/sub/a.md")
+    ('en/batchnorm/', '', 'sub/a/')
+    """
+    lang, _, rel = page.removeprefix("docs/").partition("/")
+    rel = rel.removesuffix(".md")
+    rel = "" if rel == "index" else rel.removesuffix("/index") + "/"
+    return ("" if lang == default else f"{lang}/") + rel
+
+
+def other_language(page: str) -> str:
+    """
+    >>> other_language("docs/en/batchnorm.md")
+    'docs/uk/batchnorm.md'
+    """
+    lang = page.split("/")[1]
+    return page.replace(f"docs/{lang}/", f"docs/{'uk' if lang == 'en' else 'en'}/", 1)
+
+
+def plain_project_configs(project: Path) -> dict[bool, Path]:
+    """Two configurations next to the project's mkdocs.yml for the same docs, theme settings and Markdown extensions
+    with Material and mkdocs-static-i18n only: no hooks, no other plugin, no template overrides, no navigation from
+    topics.yml (MkDocs makes one); ``True``: Material's own search plugin too. Link warnings are INFO (without the
+    hooks, links to the notebook pages dangle)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+    cfg = yaml.load((project / "mkdocs.yml").read_text(), Loader=_Loader)
+    for key in ("hooks", "watch", "nav"):
+        cfg.pop(key, None)
+    cfg["theme"] = {k: v for k, v in cfg["theme"].items() if k != "custom_dir"}
+    cfg["validation"] = {k: "info" for k in ("omitted_files", "absolute_links", "unrecognized_links", "anchors")}
+    plugins, out = cfg["plugins"], {}
+    for with_search in (True, False):
+        keep = ("search", "i18n") if with_search else ("i18n",)
+        cfg["plugins"] = [p for p in plugins if (p if isinstance(p, str) else next(iter(p))) in keep]
+        path = project / ("mkdocs.plain-search.yml" if with_search else "mkdocs.plain.yml")
+        path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+        out[with_search] = path
+    return out
+
+
+def timed_build(project: Path, args: list[str], env: dict) -> float:
+    """Wall time of one ``mkdocs build`` in a new process (interpreter start-up included)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([PY, "-m", "mkdocs", "build", *args], cwd=project, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"mkdocs build {' '.join(args)} failed in {project}:\n{(proc.stdout + proc.stderr)[-4000:]}")
+    return wall
+
+
+def bench_warm_vs_plain(project: Path, tmp: Path, runs: int = 3) -> dict:
+    """A warm ``mkdocs build`` of the site (snippet and page caches warm) against plain Material + i18n builds of the
+    same docs/, alternating, ``runs`` times each."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(tmp / "cache-builds"),
+               SOURCE_DATE_EPOCH="1700000000")
+    configs = plain_project_configs(project)
+    site = ["-d", str(tmp / "site-warm")]
+    timed_build(project, ["--no-strict", "-q", *site], env)  # the caches hold these docs
+    ours, plain, plain_search = [], [], []
+    try:
+        for _ in range(runs):
+            ours.append(timed_build(project, ["--no-strict", "-q", *site], env))
+            plain.append(timed_build(project, ["-q", "-f", configs[False].name, "-d", str(tmp / "site-plain")], env))
+            plain_search.append(timed_build(project, ["-q", "-f", configs[True].name, "-d", str(tmp / "site-plain")],
+                                            env))
+    finally:
+        for path in configs.values():
+            path.unlink()
+    return {"ours": ours, "plain": plain, "plain_search": plain_search}
+
+
+def _after(log_path: Path, offset: int, needle: str, timeout: float = 120) -> str:
+    """The server's log from ``offset`` up to and including the first line holding ``needle`` (waiting for it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log_path.read_text(errors="replace")[offset:]
+        at = text.find(needle)
+        if at >= 0:
+            return text[:text.find("\n", at) + 1 or len(text)]
+        time.sleep(0.05)
+    raise SystemExit(f"mkdocs serve: no {needle!r} in {timeout:g} s after the edit:\n"
+                     f"{log_path.read_text(errors='replace')[offset:][-3000:]}")
+
+
+def bench_livereload(project: Path, tmp: Path, samples: int, page_path: str = LIVE_PAGE) -> dict:
+    """``mkdocs serve --livereload`` with ``page_path`` open in Chromium: ``samples`` prose edits of that page (a
+    paragraph appended), then ``samples`` computed-value edits (the number of a snippet the page shows changed, which
+    re-runs that snippet). For each: the server's own rebuild of both languages (``BUILT``), the time from the write
+    until the page's text in the browser holds the edit, what the rebuild executed and the snippets' time as the hook
+    reports it, and how many rebuilds the edit caused."""
     from playwright.sync_api import sync_playwright
 
+    md = project / page_path
+    if not md.is_file():
+        raise SystemExit(f"--page {page_path}: no such page in the project")
+    # The computed value: a snippet of the benchmark's own, shown at the end of the page in both languages.
+    (project / "snippets" / "bench").mkdir(exist_ok=True)
+    (project / "snippets" / "bench" / "__init__.py").write_text("")
+    snippet = project / "snippets" / "bench" / "live.py"
+    values = random.sample(range(100, 1000), samples + 1)
+    snippet.write_text(LIVE_SNIPPET.format(n=values[0]))
+    for path in (page_path, other_language(page_path)):
+        (project / path).write_text((project / path).read_text() + f"\n\n{LIVE_LINE[path.split('/')[1]]}\n")
+
     port = free_port()
-    cache = tmp / "cache-builds"  # warm from bench_builds
     log_path = tmp / "serve.log"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(cache))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(tmp / "cache-builds"))
     with open(log_path, "w") as log:
         server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
                                   cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
-    latencies = []
+    prose, computed = [], []
     try:
-        url = f"http://127.0.0.1:{port}/"
+        url = f"http://127.0.0.1:{port}/{page_url(page_path)}"
         wait_http(url, time.monotonic() + 300)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(url, wait_until="load")
             page.wait_for_timeout(1000)  # the live-reload script starts polling
+
+            def one_edit(write, needle: str) -> dict:
+                offset = len(log_path.read_text(errors="replace"))
+                t0 = time.perf_counter()
+                write()
+                # textContent, not innerText: the edit lands in the page's last part, which the browser may be
+                # skipping (hooks/layout_cost.py), and innerText leaves out what is not rendered.
+                page.wait_for_function("m => document.body && document.body.textContent.includes(m)", arg=needle,
+                                       timeout=120_000, polling=20)
+                shown = time.perf_counter() - t0
+                segment = _after(log_path, offset, RELOADED)  # the rebuild this edit caused, up to the reload
+                times = [float(m.group(1)) for pattern in BUILT for m in [pattern.search(segment)] if m]
+                found = SUMMARY.findall(segment)
+                if not found:
+                    raise SystemExit(f"mkdocs serve: no 'snippets: …' line for the edit:\n{segment[-3000:]}")
+                _, executed, _, secs = found[-1]
+                page.wait_for_timeout(1500)  # let the server settle before the next edit
+                later = log_path.read_text(errors="replace")[offset:]
+                return {"browser": shown, "rebuild": times[0] if times else None, "executed": int(executed),
+                        "snippet_s": float(secs), "rebuilds": later.count("Detected file changes")}
+
             for k in range(samples):
                 # Letters only: the language check rejects a long run of digits in a Ukrainian page (digit groups).
                 marker = f"Live reload sample {k} " + "".join(random.choices(string.ascii_lowercase, k=12))
-                before = log_path.read_text().count("snippets:")
-                t0 = time.perf_counter()
-                prose_edit(project, marker)
-                # textContent, not innerText: the edit lands in the page's last part, which the browser may be
-                # skipping (hooks/layout_cost.py), and innerText leaves out what is not rendered.
-                page.wait_for_function("m => document.body && document.body.textContent.includes(m)", arg=marker,
-                                       timeout=120_000, polling=20)
-                latencies.append(time.perf_counter() - t0)
-                deadline = time.monotonic() + 60
-                while log_path.read_text().count("snippets:") <= before and time.monotonic() < deadline:
-                    time.sleep(0.1)
-                page.wait_for_timeout(1500)  # let the server settle before the next edit
+                prose.append(one_edit(lambda: md.write_text(md.read_text() + f"\n\n{marker}\n"), marker))
+            lang = page_path.split("/")[1]
+            for k in range(samples):
+                n = values[k + 1]
+                computed.append(one_edit(lambda: snippet.write_text(LIVE_SNIPPET.format(n=n)),
+                                         f"{LIVE_LINE[lang].split(':')[0]}: {n}."))
             browser.close()
     finally:
         server.terminate()
@@ -600,10 +751,42 @@ def bench_livereload(project: Path, tmp: Path, samples: int) -> dict:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    text = log_path.read_text()
-    executed_after_start = [int(s[1]) for s in SUMMARY.findall(text)[1:]]
-    rebuilds = [float(x) for x in re.findall(r"Documentation built in ([\d.]+) seconds", text)[1:]]
-    return {"latencies": latencies, "executed": executed_after_start, "rebuilds": rebuilds}
+    return {"page": page_path, "prose": prose, "computed": computed}
+
+
+def live_verdicts(live: dict | None, warm: dict | None) -> list[tuple[bool, str]]:
+    """(passed, line) for each target of the live-reload part."""
+    med = statistics.median
+    out = []
+    if live and live["prose"]:
+        prose, page = live["prose"], live["page"]
+        r = med([e["rebuild"] for e in prose if e["rebuild"] is not None] or [float("inf")])
+        b = med([e["browser"] for e in prose])
+        out.append((r <= REBUILD_TARGET, f"server's own rebuild after a prose edit of {page}: median {r:.2f} s over "
+                                         f"{len(prose)} edits (target ≤ {REBUILD_TARGET} s)"))
+        out.append((b <= BROWSER_TARGET, f"prose edit of {page} shown in the browser: median {b:.2f} s over "
+                                         f"{len(prose)} edits (target ≤ {BROWSER_TARGET} s)"))
+        executed = [e["executed"] for e in prose]
+        out.append((not any(executed), f"snippets executed by those rebuilds: {executed} (target: none)"))
+    if live and live["computed"]:
+        computed = live["computed"]
+        run = med([e["snippet_s"] for e in computed])
+        r = med([e["rebuild"] - e["snippet_s"] for e in computed if e["rebuild"] is not None] or [float("inf")])
+        b = med([e["browser"] - e["snippet_s"] for e in computed])
+        out.append((r <= REBUILD_TARGET, f"server's own rebuild after a computed-value edit, less that snippet's run "
+                                         f"(median {run:.2f} s): median {r:.2f} s (target ≤ {REBUILD_TARGET} s)"))
+        out.append((b <= BROWSER_TARGET, f"computed-value edit shown in the browser, less that snippet's run: median "
+                                         f"{b:.2f} s (target ≤ {BROWSER_TARGET} s)"))
+        executed = [e["executed"] for e in computed]
+        out.append((all(x == 1 for x in executed), f"snippets executed by those rebuilds: {executed} "
+                                                   f"(target: that one)"))
+    if warm:
+        ours, plain = med(warm["ours"]), med(warm["plain"])
+        out.append((ours <= WARM_RATIO_TARGET * plain,
+                    f"warm `mkdocs build` {ours:.2f} s vs plain Material + i18n {plain:.2f} s, medians of "
+                    f"{len(warm['ours'])}: {ours / plain:.2f} × (target ≤ {WARM_RATIO_TARGET:g} ×; with Material's "
+                    f"search plugin the plain build takes {med(warm['plain_search']):.2f} s)"))
+    return out
 
 
 # -- report -------------------------------------------------------------------------------------------------------
@@ -623,8 +806,7 @@ def machine_label() -> str:
     except (OSError, AttributeError):
         pass
     return (f"{os.cpu_count()} cores (`nproc` = {len(os.sched_getaffinity(0))}), {cpu}{mem}, "
-            f"Python {platform.python_version()}, {dt.date.today().isoformat()}, "
-            f"load average at the end {os.getloadavg()[0]:.1f}")
+            f"Python {platform.python_version()}, {dt.date.today().isoformat()}")
 
 
 def ok(flag: bool) -> str:
@@ -635,20 +817,29 @@ def kb(n: float) -> str:
     return f"{n / 1024:,.1f} KB"
 
 
-def report(builds, weights, sizes, scale, live, commit: str, lh=None) -> str:
-    """The README section; a part that was not measured (``--only``) is left out."""
-    lines = [f"Machine: {machine_label()}; commit `{commit}`."]
-    if builds:
-        lines += [""] + report_builds(builds)
-    if weights:
-        lines += [""] + report_weights(weights, sizes)
-    if scale:
-        lines += [""] + report_scale(scale)
-    if live:
-        lines += [""] + report_live(live)
-    if lh:
-        lines += [""] + report_lighthouse(lh)
-    return "\n".join(lines) + "\n"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+TITLES = {"builds": "Builds", "weights": "Page weight", "scale": "Scale",
+          "livereload": "Live reload and the warm build", "lighthouse": "Lighthouse"}
+
+
+def section_head(commit: str, load: tuple[float, float] | None) -> str:
+    loaded = (f"; load average (1 min) {load[0]:.1f} when this part started, {load[1]:.1f} when it ended"
+              if load else "")
+    return f"Machine: {machine_label()}; commit `{commit}`{loaded}."
+
+
+def report(builds, weights, sizes, scale, live, commit: str, lh=None, warm=None, loads=None) -> dict[str, str]:
+    """One Markdown section per part measured (``--only`` leaves the others out)."""
+    loads = loads or {}
+    bodies = {
+        "builds": builds and report_builds(builds),
+        "weights": weights and report_weights(weights, sizes),
+        "scale": scale and report_scale(scale),
+        "livereload": (live or warm) and report_live(live, warm),
+        "lighthouse": lh and report_lighthouse(lh),
+    }
+    return {part: "\n".join([section_head(commit, loads.get(part)), ""] + body) + "\n"
+            for part, body in bodies.items() if body}
 
 
 def report_builds(builds) -> list[str]:
@@ -720,27 +911,59 @@ def report_scale(scale) -> list[str]:
     return lines
 
 
-def report_live(live) -> list[str]:
+def report_live(live, warm) -> list[str]:
     lines = []
-    lat = live["latencies"]
-    if lat:
-        med = statistics.median(lat)
-        lines += [f"Live reload (`mkdocs serve --livereload`, prose edit of the home page, Chromium): median "
-                      f"**{med:.2f} s** over {len(lat)} edits (min {min(lat):.2f} s, max {max(lat):.2f} s), target "
-                      f"< 2 s {ok(med < 2)}; snippets executed by those rebuilds: {live['executed']} "
-                      f"{ok(all(e == 0 for e in live['executed']))}. The server's own rebuild (MkDocs' 'Documentation built in', both "
-                      f"languages) took a median {statistics.median(live['rebuilds'] or [0]):.2f} s of that."]
+    med = statistics.median
+    if live:
+        lines += [f"Live reload: `mkdocs serve --livereload` with `/{page_url(live['page'])}` open in Chromium; "
+                  f"{len(live['prose'])} prose edits of `{live['page']}` (a paragraph appended), then "
+                  f"{len(live['computed'])} computed-value edits (the number of the benchmark's snippet "
+                  f"`bench/live`, which the page shows, changed: the rebuild runs that snippet). \"Rebuild\" is the "
+                  f"server's own (from the first `on_config` to the end of the last hook, both languages, as the "
+                  f"hook logs it; MkDocs' \"Documentation built in\" measures the same; the configuration's reload "
+                  f"before it is not counted); \"browser\" runs from the file's write until the page's text holds "
+                  f"the edit (MkDocs looks for changes every 0.5 s).", "",
+                  "| edit | rebuild, median (min–max) | browser, median (min–max) | snippets executed | snippet time "
+                  "| rebuilds per edit |",
+                  "| --- | ---: | ---: | --- | ---: | --- |"]
+        for kind, edits in (("prose", live["prose"]), ("computed value", live["computed"])):
+            if not edits:
+                continue
+            r = [e["rebuild"] for e in edits if e["rebuild"] is not None] or [float("nan")]
+            b = [e["browser"] for e in edits]
+            run = ", ".join(f"{e['snippet_s']:.1f}" for e in edits)
+            lines.append(f"| {kind} | {med(r):.2f} s ({min(r):.2f}–{max(r):.2f}) | {med(b):.2f} s "
+                         f"({min(b):.2f}–{max(b):.2f}) | {[e['executed'] for e in edits]} | {run} s "
+                         f"| {[e['rebuilds'] for e in edits]} |")
+    if warm:
+        lines += ["", f"Warm `mkdocs build` (a new process each time, start-up included; snippet and page caches "
+                      f"warm) against a plain build of the same `docs/` with Material and mkdocs-static-i18n only (no "
+                      f"hooks, no other plugin, no overrides), alternating, {len(warm['ours'])} of each: "
+                      f"{', '.join(f'{x:.2f}' for x in warm['ours'])} s against "
+                      f"{', '.join(f'{x:.2f}' for x in warm['plain'])} s (with Material's search plugin as well: "
+                      f"{', '.join(f'{x:.2f}' for x in warm['plain_search'])} s)."]
+    lines += ["", "| | target |", "| --- | --- |"]
+    lines += [f"| {line} | {'PASS' if passed else 'FAIL'} {ok(passed)} |" for passed, line in live_verdicts(live, warm)]
     return lines
 
 
-def write_readme(table: str):
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    if README_START not in text:
-        raise SystemExit(f"README.md has no {README_START} … {README_END} markers")
-    head, rest = text.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}")
+def write_results(sections: dict[str, str], path: Path = RESULTS):
+    """Replace, in ``bench/RESULTS.md``, the section of each part measured; the others stay as they were."""
+    text = path.read_text() if path.exists() else (
+        "# Benchmark results\n\nFigures of `bench/bench.py` (README, \"Performance\"), written by `bench/bench.py "
+        "--write-results`: a run replaces the sections of the parts it measured, each naming the machine, the date, "
+        "the commit and how loaded the machine was.\n")
+    for part in PARTS:
+        if part not in sections:
+            continue
+        start, end = f"<!-- bench:{part}:start -->", f"<!-- bench:{part}:end -->"
+        block = f"{start}\n{sections[part]}{end}"
+        if start in text:
+            head, rest = text.split(start, 1)
+            text = head + block + rest.split(end, 1)[1]
+        else:
+            text = text.rstrip("\n") + f"\n\n## {TITLES[part]}\n\n{block}\n"
+    path.write_text(text)
 
 
 PARTS = ("builds", "weights", "scale", "livereload", "lighthouse")
@@ -752,11 +975,13 @@ def main(argv=None) -> int:
     ap.add_argument("--ref", default="HEAD", help="the commit to measure (default HEAD)")
     ap.add_argument("--quick", action="store_true", help="scale N = 1, 10 and one live-reload sample")
     ap.add_argument("--scale", default=None, help="comma-separated N values (default 1,10,50)")
-    ap.add_argument("--write-readme", action="store_true", help="write the tables into README.md")
+    ap.add_argument("--write-results", action="store_true",
+                    help=f"write the sections of the parts measured into {RESULTS.relative_to(ROOT)}")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--only", default=",".join(PARTS),
                     help=f"comma-separated parts to measure (default all: {','.join(PARTS)}); "
                          "weights and livereload start from one warm build")
+    ap.add_argument("--page", default=LIVE_PAGE, help=f"livereload: the page edited (default {LIVE_PAGE})")
     ap.add_argument("--pages", default=None,
                     help="lighthouse: comma-separated site paths (e.g. ',en/,batchnorm/'; '' is the home page)")
     ap.add_argument("--runs", type=int, default=3, help="lighthouse: runs per page (median; default 3)")
@@ -765,43 +990,59 @@ def main(argv=None) -> int:
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         ap.error(f"unknown part(s) {', '.join(unknown)}; known: {', '.join(PARTS)}")
-    if args.write_readme and set(parts) != set(PARTS):
-        ap.error("--write-readme needs every part (no --only)")
     sizes_n = [int(x) for x in (args.scale or ("1,10" if args.quick else "1,10,50")).split(",")]
     commit = subprocess.run(["git", "rev-parse", "--short=12", args.ref], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip() + (" + working tree" if args.worktree else "")
     tmp = Path(tempfile.mkdtemp(prefix="dlbench-"))
+    loads: dict[str, tuple[float, float]] = {}
     try:
         t0 = time.perf_counter()
         project = copy_project(tmp / "project", args.worktree, args.ref)
-        step = lambda s: print(f"[{time.perf_counter() - t0:6.1f} s] {s}", file=sys.stderr)  # noqa: E731
-        builds = weights = sizes = scale = live = lh = None
+
+        def step(s: str, part: str | None = None):
+            print(f"[{time.perf_counter() - t0:6.1f} s] {s} (load average {os.getloadavg()[0]:.1f})", file=sys.stderr)
+            if part:
+                loads[part] = (os.getloadavg()[0], 0.0)
+
+        def done(part: str):
+            loads[part] = (loads[part][0], os.getloadavg()[0])
+
+        builds = weights = sizes = scale = live = warm = lh = None
         if "builds" in parts:
-            step("builds: cold, warm, prose edit, snippet edit")
+            step("builds: cold, warm, prose edit, snippet edit", "builds")
             builds = bench_builds(project, tmp)
+            done("builds")
         elif {"weights", "livereload", "lighthouse"} & set(parts):
             step("one build (cache for the parts asked for)")
             build(project, tmp / "site-builds", tmp / "cache-builds", "setup")
         if "weights" in parts:
-            step("page weights in Chromium")
+            step("page weights in Chromium", "weights")
             weights = bench_weights(project, tmp, tmp / "site-builds")
             sizes = site_sizes(tmp / "site-builds")
+            done("weights")
         if "scale" in parts:
-            step(f"scale N = {sizes_n}")
+            step(f"scale N = {sizes_n}", "scale")
             scale = bench_scale(project, tmp, sizes_n)
+            done("scale")
         if "livereload" in parts:
-            step("live reload")
-            live = bench_livereload(project, tmp, 1 if args.quick else 5)
+            step("warm build against plain Material + i18n", "livereload")
+            warm = bench_warm_vs_plain(project, tmp)
+            step(f"live reload ({args.page})")
+            live = bench_livereload(project, tmp, 1 if args.quick else 5, args.page)
+            done("livereload")
         if "lighthouse" in parts:
-            step("lighthouse")
+            step("lighthouse", "lighthouse")
             pages = None if args.pages is None else [p.strip() for p in args.pages.split(",")]
             lh = bench_lighthouse(project, tmp, tmp / "site-builds", pages, args.runs)
+            done("lighthouse")
         step("done")
-        table = report(builds, weights, sizes, scale, live, commit, lh)
-        print(table)
-        if args.write_readme:
-            write_readme(table)
-            print("README.md updated", file=sys.stderr)
+        sections = report(builds, weights, sizes, scale, live, commit, lh, warm, loads)
+        print("\n".join(f"## {TITLES[part]}\n\n{text}" for part, text in sections.items()))
+        for passed, line in live_verdicts(live, warm) if "livereload" in parts else []:
+            print(f"{'PASS' if passed else 'FAIL'}: {line}")
+        if args.write_results:
+            write_results(sections)
+            print(f"{RESULTS.relative_to(ROOT)} updated ({', '.join(sections)})", file=sys.stderr)
     finally:
         if args.keep:
             print(f"kept {tmp}", file=sys.stderr)
