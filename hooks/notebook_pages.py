@@ -14,15 +14,20 @@ Topic pages and notebook pages get a links box (download, Open in Colab from ``e
 
 from __future__ import annotations
 
+import importlib
+import logging
 import os
 import pickle
 import posixpath
+import sys
 import tempfile
+import types
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from sitegen import pagecache
@@ -30,6 +35,44 @@ from sitegen.directives import parse_cached
 from sitegen.environment import installed_hash
 from sitegen.notebooks import (DEFAULT_REPOSITORY, LANGS, TOPICS, clean_html, collapse_helpers, colab_url, fill_outputs, heading_ids,
                                insert_after_h1, links_html, notebook_path, remap_heading_ids, run_names)
+
+
+log = logging.getLogger("mkdocs.notebook_pages")
+
+
+class _Deferred(types.ModuleType):
+    """A module imported on the first use of one of its attributes (``__getattr__`` runs for missing ones only)."""
+
+    def __getattr__(self, attr):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+def load_jupyter(config) -> None:
+    """mkdocs-jupyter, loaded here (``on_config``) instead of from mkdocs.yml's ``plugins``, with the options in
+    ``extra.notebooks.mkdocs-jupyter``.
+
+    Its module imports nbconvert and jupytext at once, 0.6 s of a warm ``mkdocs build`` (a third of it), and needs
+    them only to convert a notebook whose HTML is not in its cache. MkDocs imports every listed plugin before any
+    hook can act, so the plugin is listed nowhere and this hook imports it with those two modules deferred to their
+    first use. Its events run as before: registered now, each in the place its priority gives it (mkdocs-static-i18n's
+    are at other priorities, ours do not depend on its order)."""
+    options = (config.extra.get("notebooks") or {}).get("mkdocs-jupyter")
+    if options is None or config.plugins.get("mkdocs-jupyter") is not None:
+        return
+    for name in ("jupytext", "mkdocs_jupyter.convert"):
+        if name not in sys.modules:
+            sys.modules[name] = _Deferred(name)
+    from mkdocs_jupyter.plugin import Plugin
+
+    plugin = Plugin()
+    errors, warnings = plugin.load_config(dict(options), config.config_file_path)
+    for key, message in warnings:
+        log.warning(f"extra.notebooks.mkdocs-jupyter.{key}: {message}")
+    if errors:
+        raise PluginError("; ".join(f"extra.notebooks.mkdocs-jupyter.{key}: {message}" for key, message in errors))
+    config.plugins["mkdocs-jupyter"] = plugin
 
 
 def snippet_names(root: Path) -> dict[str, str]:

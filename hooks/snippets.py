@@ -119,6 +119,7 @@ _page_warnings = _PageWarnings()
 
 
 def on_config(config):
+    notebook_pages.load_jupyter(config)  # mkdocs-jupyter, its heavy imports deferred (extra.notebooks)
     if S.depth == 0:  # a new outermost build (this module lives as long as the process: reset per build)
         opts = config.extra.get("snippets", {}) or {}
         langs, _ = _langs(config)

@@ -205,7 +205,7 @@ def test_no_python_file_becomes_a_page_and_no_notebook_executes():
 
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    jupyter = next(p["mkdocs-jupyter"] for p in config["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p)
+    jupyter = config["extra"]["notebooks"]["mkdocs-jupyter"]  # hooks/notebook_pages.py loads the plugin with these
     assert jupyter["include"] == ["*.ipynb"] and jupyter["execute"] is False
     assert jupyter.get("include_requirejs", False) is False
     assert "repo_url" not in config
