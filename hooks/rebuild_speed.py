@@ -363,3 +363,21 @@ def on_post_build(config):
 def on_build_error(error):
     _uninstall()
     _CLOCK["depth"], _CLOCK["start"] = 0, None
+
+
+POLL_INTERVAL = 0.1  # seconds between two looks at the watched folders under `mkdocs serve` (MkDocs: 0.5)
+
+
+def on_serve(server, config, builder):
+    """Notice an edit sooner. MkDocs' server looks at every watched folder every 0.5 s (watchdog's polling observer,
+    a fixed ``polling_interval`` that ``mkdocs serve`` does not expose), so an edit waited 0.25 s on average, up to
+    0.5 s, before its rebuild began. Every 0.1 s instead: a look lists and stats the files of docs/, snippets/,
+    sitegen/, hooks/ and notebooks/ (a few hundred), a millisecond or two. The folders of ``watch:`` are added after
+    this event and take the observer's interval; the ones already added (docs/, mkdocs.yml) are set here."""
+    observer = getattr(server, "observer", None)
+    if observer is not None and isinstance(getattr(observer, "_timeout", None), (int, float)):
+        observer._timeout = POLL_INTERVAL
+        for emitter in list(getattr(observer, "emitters", ())):
+            if isinstance(getattr(emitter, "_timeout", None), (int, float)):
+                emitter._timeout = POLL_INTERVAL
+    return server

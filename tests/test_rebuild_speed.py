@@ -315,3 +315,27 @@ def test_a_file_added_to_the_theme_overrides_is_copied_by_a_rebuild(mini, tmp_pa
     assert all(r["ok"] for r in results), results
     assert not (tmp_path / "1" / "assets" / "extra.txt").exists()
     assert (tmp_path / "2" / "assets" / "extra.txt").read_text() == "new"
+
+
+def test_under_serve_the_watched_folders_are_looked_at_every_tenth_of_a_second(tmp_path):
+    """MkDocs' server polls every 0.5 s; the hook sets its observer and the watches made so far to 0.1 s, and the
+    watches made after it (mkdocs.yml's ``watch:``) take the observer's interval."""
+    import importlib.util
+
+    from mkdocs.livereload import LiveReloadServer
+
+    spec = importlib.util.spec_from_file_location("rebuild_speed_serve_test", ROOT / "hooks" / "rebuild_speed.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "more").mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path / "site"))
+    try:
+        server.watch(str(tmp_path / "docs"))
+        assert {e.timeout for e in server.observer.emitters} == {0.5}
+        assert hook.on_serve(server, config=None, builder=None) is server
+        server.watch(str(tmp_path / "more"))
+        assert server.observer.timeout == hook.POLL_INTERVAL == 0.1
+        assert {e.timeout for e in server.observer.emitters} == {0.1} and len(server.observer.emitters) == 2
+    finally:
+        server.server_close()
