@@ -28,6 +28,7 @@ rule (``typography``), and — on the built text — a counted noun that does no
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -350,6 +351,7 @@ def _text(data: bytes) -> str:
 
 
 _CACHE: dict = {}  # (rules, path, mtime, size) -> findings: a `mkdocs serve` rebuild re-reads only edited files
+_DIGESTS: dict = {}  # path -> (mtime, size, hash, bytes) of each file last read, the same way
 
 
 def check_site(root: Path, rules=None, cache=None, rules_key: str = "") -> list[Finding]:
@@ -370,9 +372,14 @@ def check_site(root: Path, rules=None, cache=None, rules_key: str = "") -> list[
     found = []
     for path, kind in sources(root):
         if cache is not None:
-            data = path.read_bytes()
             label = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-            found += cache.memo(cache.key(rules_key, label, kind, data),
+            st = path.stat()
+            seen = _DIGESTS.get(str(path))
+            if seen is None or seen[:2] != (st.st_mtime_ns, st.st_size):  # read again only a file that changed
+                data = path.read_bytes()
+                seen = _DIGESTS[str(path)] = (st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest(), data)
+            data = seen[3]
+            found += cache.memo(cache.key(rules_key, label, kind, seen[2]),
                                 lambda: check_file(path, kind, get_rules(), root, _text(data)))
             continue
         st = path.stat()

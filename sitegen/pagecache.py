@@ -26,6 +26,7 @@ import pickle
 import sys
 import tempfile
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 
 from .environment import installed_hash
@@ -72,7 +73,12 @@ STATS: dict[str, dict[str, int]] = {}  # store name -> {"hits", "disk_hits", "mi
 def project_of(config) -> Path:
     """The project a MkDocs config belongs to (the folder of its mkdocs.yml)."""
     path = getattr(config, "config_file_path", None) or config.get("config_file_path")
-    return Path(path).resolve().parent if path else Path.cwd()
+    return _folder_of(path) if path else Path.cwd()
+
+
+@lru_cache(maxsize=64)
+def _folder_of(config_file: str) -> Path:
+    return Path(config_file).resolve().parent
 
 
 def cache_root(project: Path) -> Path:
@@ -147,12 +153,20 @@ class Store:
 _STORES: dict[tuple[str, str], Store] = {}
 
 
+_BY_PROJECT: dict[tuple, Store] = {}
+
+
 def store(project: Path, name: str) -> Store:
-    folder = cache_root(project)
-    key = (str(folder), name)
-    if key not in _STORES:
-        _STORES[key] = Store(folder, name)
-    return _STORES[key]
+    """The store ``name`` of a project (asked for by every page and step: a dictionary lookup after the first)."""
+    fast = (project, os.environ.get("PAGE_CACHE_DIR"), os.environ.get("PAGE_CACHE"), name)
+    found = _BY_PROJECT.get(fast)
+    if found is None:
+        folder = cache_root(project)
+        key = (str(folder), name)
+        if key not in _STORES:
+            _STORES[key] = Store(folder, name)
+        found = _BY_PROJECT[fast] = _STORES[key]
+    return found
 
 
 _begun: dict[str, tuple[int, int]] = {}  # cache folder -> (hits, misses) when its build began
