@@ -707,6 +707,9 @@ def bench_livereload(project: Path, tmp: Path, samples: int, page_path: str = LI
                                   cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
     prose, computed = [], []
     try:
+        import psutil
+
+        served = psutil.Process(server.pid)
         url = f"http://127.0.0.1:{port}/{page_url(page_path)}"
         wait_http(url, time.monotonic() + 300)
         with sync_playwright() as pw:
@@ -715,8 +718,13 @@ def bench_livereload(project: Path, tmp: Path, samples: int, page_path: str = LI
             page.goto(url, wait_until="load")
             page.wait_for_timeout(1000)  # the live-reload script starts polling
 
+            def cpu() -> float:
+                times = served.cpu_times()
+                return times.user + times.system
+
             def one_edit(write, needle: str) -> dict:
                 offset = len(log_path.read_text(errors="replace"))
+                cpu0 = cpu()
                 t0 = time.perf_counter()
                 write()
                 # textContent, not innerText: the edit lands in the page's last part, which the browser may be
@@ -725,6 +733,7 @@ def bench_livereload(project: Path, tmp: Path, samples: int, page_path: str = LI
                                        timeout=120_000, polling=20)
                 shown = time.perf_counter() - t0
                 segment = _after(log_path, offset, RELOADED)  # the rebuild this edit caused, up to the reload
+                used = cpu() - cpu0  # the server's CPU time from the write to the reload: the rebuild and polling
                 times = [float(m.group(1)) for pattern in BUILT for m in [pattern.search(segment)] if m]
                 found = SUMMARY.findall(segment)
                 if not found:
@@ -733,7 +742,7 @@ def bench_livereload(project: Path, tmp: Path, samples: int, page_path: str = LI
                 page.wait_for_timeout(1500)  # let the server settle before the next edit
                 later = log_path.read_text(errors="replace")[offset:]
                 return {"browser": shown, "rebuild": times[0] if times else None, "executed": int(executed),
-                        "snippet_s": float(secs), "rebuilds": later.count("Detected file changes")}
+                        "snippet_s": float(secs), "rebuilds": later.count("Detected file changes"), "cpu": used}
 
             for k in range(samples):
                 # Letters only: the language check rejects a long run of digits in a Ukrainian page (digit groups).
@@ -922,10 +931,12 @@ def report_live(live, warm) -> list[str]:
                   f"server's own (from the first `on_config` to the end of the last hook, both languages, as the "
                   f"hook logs it; MkDocs' \"Documentation built in\" measures the same; the configuration's reload "
                   f"before it is not counted); \"browser\" runs from the file's write until the page's text holds "
-                  f"the edit (the server looks for changes every 0.1 s, set by hooks/rebuild_speed.py; MkDocs' own interval is 0.5 s).", "",
-                  "| edit | rebuild, median (min–max) | browser, median (min–max) | snippets executed | snippet time "
-                  "| rebuilds per edit |",
-                  "| --- | ---: | ---: | --- | ---: | --- |"]
+                  f"the edit (the server looks for changes every 0.1 s, set by hooks/rebuild_speed.py; MkDocs' own "
+                  f"interval is 0.5 s). \"Server CPU\" is the CPU time the server process used from the write to "
+                  f"the reload (the rebuild, and a little polling): what the rebuild would take on an idle core.", "",
+                  "| edit | rebuild, median (min–max) | browser, median (min–max) | server CPU, median | snippets "
+                  "executed | snippet time | rebuilds per edit |",
+                  "| --- | ---: | ---: | ---: | --- | ---: | --- |"]
         for kind, edits in (("prose", live["prose"]), ("computed value", live["computed"])):
             if not edits:
                 continue
@@ -933,8 +944,8 @@ def report_live(live, warm) -> list[str]:
             b = [e["browser"] for e in edits]
             run = ", ".join(f"{e['snippet_s']:.1f}" for e in edits)
             lines.append(f"| {kind} | {med(r):.2f} s ({min(r):.2f}–{max(r):.2f}) | {med(b):.2f} s "
-                         f"({min(b):.2f}–{max(b):.2f}) | {[e['executed'] for e in edits]} | {run} s "
-                         f"| {[e['rebuilds'] for e in edits]} |")
+                         f"({min(b):.2f}–{max(b):.2f}) | {med([e['cpu'] for e in edits]):.2f} s | "
+                         f"{[e['executed'] for e in edits]} | {run} s | {[e['rebuilds'] for e in edits]} |")
     if warm:
         lines += ["", f"Warm `mkdocs build` (a new process each time, start-up included; snippet and page caches "
                       f"warm) against a plain build of the same `docs/` with Material and mkdocs-static-i18n only (no "
