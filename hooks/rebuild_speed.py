@@ -65,6 +65,10 @@ try:  # Material's search plugin; the site uses it, a test project may not
     from material.plugins.search.plugin import SearchIndex
 except ImportError:  # pragma: no cover
     SearchIndex = None
+try:  # pymdown-extensions' code highlighting, which calls Pygments through this module's global `highlight`
+    import pymdownx.highlight as _pymdownx_highlight
+except ImportError:  # pragma: no cover
+    _pymdownx_highlight = None
 
 
 
@@ -127,6 +131,7 @@ STATS = {"render_hits": 0, "render_misses": 0, "search_hits": 0, "search_misses"
 _ORIGINAL_RENDER = Page.render
 _ORIGINAL_THEME_FILES = Files.add_files_from_theme
 _ORIGINAL_GET_ENV = Theme.get_env
+_ORIGINAL_HIGHLIGHT = getattr(_pymdownx_highlight, "highlight", None)
 _ORIGINAL_SEARCH = SearchIndex.add_entry_from_context if SearchIndex is not None else None
 _files_digest: tuple[object, str] | None = None
 
@@ -293,6 +298,18 @@ def _cached_theme_files(self: Files, env, config) -> None:
             self.append(File(path, folder, config.site_dir, config.use_directory_urls))
 
 
+def _cached_highlight(code, lexer, formatter, outfile=None):
+    """Pygments' ``highlight`` for pymdownx.highlight, kept by the code, the lexer's and the formatter's classes and
+    options (the whole input: its output is a function of them). An edited page keeps its listings: only its prose
+    changed, and Pygments was most of the time its render took again."""
+    if outfile is not None or getattr(lexer, "filters", None):
+        return _ORIGINAL_HIGHLIGHT(code, lexer, formatter, outfile)
+    store = pagecache.store(_PROJECT[0], "highlight")
+    key = store.key(code, type(lexer).__module__, type(lexer).__qualname__, sorted(lexer.options.items()),
+                    type(formatter).__module__, type(formatter).__qualname__, sorted(formatter.options.items()))
+    return store.memo(key, lambda: _ORIGINAL_HIGHLIGHT(code, lexer, formatter))
+
+
 def _get_env_with_bytecode(self: Theme):
     """``Theme.get_env`` with the compiled-template cache: Material's search plugin makes an environment of its own
     to read its language strings (``partials/language.html``) in every ``on_config``, that is twice per rebuild, and
@@ -308,6 +325,8 @@ def _install() -> None:
     Theme.get_env = _get_env_with_bytecode
     if SearchIndex is not None:
         SearchIndex.add_entry_from_context = _cached_search_entry
+    if _ORIGINAL_HIGHLIGHT is not None:
+        _pymdownx_highlight.highlight = _cached_highlight
 
 
 def _uninstall() -> None:
@@ -316,6 +335,8 @@ def _uninstall() -> None:
     Theme.get_env = _ORIGINAL_GET_ENV
     if SearchIndex is not None:
         SearchIndex.add_entry_from_context = _ORIGINAL_SEARCH
+    if _ORIGINAL_HIGHLIGHT is not None:
+        _pymdownx_highlight.highlight = _ORIGINAL_HIGHLIGHT
 
 
 def _use_project(config) -> None:

@@ -339,3 +339,22 @@ def test_under_serve_the_watched_folders_are_looked_at_every_tenth_of_a_second(t
         assert {e.timeout for e in server.observer.emitters} == {0.1} and len(server.observer.emitters) == 2
     finally:
         server.server_close()
+
+
+def test_an_edited_page_keeps_its_highlighted_listing_and_equals_a_fresh_build(mini, tmp_path):
+    """A prose edit of a page with a listing renders the page again, but Pygments' output for the unchanged listing
+    comes from the cache; the page equals the one a fresh process makes of the edited project."""
+    _mini_pages(mini)
+    edited = "# Головна\n\nНовий абзац. Значення <!-- value t/a:x fmt=\".1f\" -->.\n\n" \
+             "<!-- source t/a section=\"shown\" -->\n\n[Інша](other.md)\n"
+    results = in_one_process(mini.root, [
+        {"site": str(tmp_path / "1")},
+        {"site": str(tmp_path / "2"), "edits": {"docs/uk/index.md": edited}},
+    ], tmp_path)
+    assert all(r["ok"] for r in results), results
+    first, second = results[0]["pages"]["highlight"], results[1]["pages"]["highlight"]
+    assert second["hits"] > first["hits"] and second["misses"] == first["misses"], (first, second)
+    fresh = mkdocs_build(mini.root, tmp_path / "fresh", env={"PAGE_CACHE_DIR": str(tmp_path / "empty"),
+                                                             "SNIPPETS_CACHE_DIR": str(mini.cache)})
+    assert fresh.returncode == 0, fresh.output[-3000:]
+    assert differing_files(tmp_path / "fresh", tmp_path / "2") == []

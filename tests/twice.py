@@ -2,7 +2,8 @@
 
 ``python tests/twice.py PROJECT PLAN.json`` where the plan is a list of steps ``{"site": DIR, "edits": {PATH: TEXT
 or null}, "command": "serve" or "build", "strict": true or false (default true)}`` (edits are applied before that step's build; null deletes the file). Prints one JSON line: for each
-build, whether it succeeded, the warnings MkDocs logged, and the counters of ``hooks/rebuild_speed.py``.
+build, whether it succeeded, the warnings MkDocs logged, and the counters of ``hooks/rebuild_speed.py`` and of
+``sitegen/pagecache.py`` (per store: hits, disk hits, misses; cumulative over the process).
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ def main(project: str, plan_path: str) -> None:
             config.plugins.on_shutdown()
             logging.getLogger("mkdocs").removeHandler(warnings)
         speed = next((m for name, m in sys.modules.items() if name.endswith("rebuild_speed.py")), None)
+        pages = sys.modules.get("sitegen.pagecache")
         out.append({"ok": ok, "error": error, "warnings": warnings.messages,
-                    "stats": dict(speed.STATS) if speed else {}})
+                    "stats": dict(speed.STATS) if speed else {},
+                    "pages": {k: dict(v) for k, v in pages.STATS.items()} if pages else {}})
     print(json.dumps(out))
 
 
