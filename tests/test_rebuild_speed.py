@@ -147,7 +147,7 @@ def test_a_build_from_the_page_cache_on_disk_is_byte_identical_to_one_that_compu
     env = {"SOURCE_DATE_EPOCH": "1700000000", "PAGE_CACHE_DIR": str(tmp_path / "pages")}
     first = mkdocs_build(ROOT, tmp_path / "first", env=env)
     assert first.returncode == 0, first.output[-4000:]
-    assert page_cache_line(first.output)[0] == 0
+    assert page_cache_line(first.output)[1] > 100  # (a listing shown in both languages is highlighted once)
     second = mkdocs_build(ROOT, tmp_path / "second", env=env)
     assert second.returncode == 0, second.output[-4000:]
     reused, computed = page_cache_line(second.output)
