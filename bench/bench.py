@@ -577,7 +577,8 @@ def compute():
     return {{"n": N}}
 '''
 # Appended to the edited page in both languages (the build requires the same directives in both).
-LIVE_LINE = {"en": "Benchmark value: <!-- value bench/live:n -->.", "uk": "Контрольне число: <!-- value bench/live:n -->."}
+LIVE_LINE = {"en": "Benchmark value: <!-- value bench/live:n -->.",
+             "uk": "Контрольне число: <!-- value bench/live:n -->."}
 # The rebuild's time: hooks/rebuild_speed.py logs it after every build; MkDocs' own line is logged only when its text
 # differs from every earlier one of the process (its DuplicateFilter), the fallback for a commit without the hook's.
 BUILT = (re.compile(r"all languages built in ([\d.]+) s"), re.compile(r"Documentation built in ([\d.]+) seconds"))

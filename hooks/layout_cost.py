@@ -265,7 +265,8 @@ def skip_outputs(html: str) -> str:
 def on_page_content(html, page, config, files):
     # A function of the HTML alone: kept by it (sitegen/pagecache.py), a rebuild redoes the edited page only.
     cache = pagecache.store(pagecache.project_of(config), "layout-content")
-    return cache.memo(cache.key(html), lambda: skip_outputs(skip_code_inputs(wrap_sections(box_tables(lean_code(html))))))
+    return cache.memo(cache.key(html),
+                      lambda: skip_outputs(skip_code_inputs(wrap_sections(box_tables(lean_code(html))))))
 
 
 _HEAD_ID = re.compile(r'<h[2-6]\b[^>]*\bid="([^"]+)"')
