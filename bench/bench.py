@@ -934,7 +934,7 @@ def report_live(live, warm) -> list[str]:
                   f"before it is not counted); \"browser\" runs from the file's write until the page's text holds "
                   f"the edit (the server looks for changes every 0.1 s, set by hooks/rebuild_speed.py; MkDocs' own "
                   f"interval is 0.5 s). \"Server CPU\" is the CPU time the server process used from the write to "
-                  f"the reload (the rebuild, and a little polling): what the rebuild would take on an idle core.", "",
+                  f"the reload (the rebuild, and a little polling and serving): about what the rebuild takes on an idle core.", "",
                   "| edit | rebuild, median (min–max) | browser, median (min–max) | server CPU, median | snippets "
                   "executed | snippet time | rebuilds per edit |",
                   "| --- | ---: | ---: | ---: | --- | ---: | --- |"]
