@@ -70,6 +70,7 @@ class _State:
     page_warnings: dict = {}  # (lang, src_uri) -> warnings that would fail a strict build (serve shows a banner)
     reported = 0  # problems reported so far (a page's math is cached only when it reported none)
     digests: dict = {}  # snippet -> a hash of its results (part of the key of a page's cached expansion)
+    provenance: dict | None = None  # the commit, torch and Python versions shown in the footer, found once per build
 
 
 S = _State()
@@ -144,7 +145,9 @@ def on_config(config):
         S.final_site_dir = config.site_dir
         config.site_dir = config.site_dir.rstrip("/\\") + ".staging"
     _configure_repository(config)
-    config.extra["provenance"] = _provenance()
+    if S.depth == 0 or S.provenance is None:  # once per build: each language's on_config asked git again
+        S.provenance = _provenance()
+    config.extra["provenance"] = dict(S.provenance)
     return config
 
 
