@@ -222,7 +222,7 @@ def test_interface_strings_in_the_page_language(built_site):
 # -- printed output on the Ukrainian pages -----------------------------------------------------------------------------
 QUOTED_OUTPUT = {"backprop/homework_code": "the homework's code, run as handed in: its output is quoted as printed"}
 # A code block without a title: printed output (a `text` block has no highlighted tokens; a listing has its title)
-_PAGE_OUTPUT = re.compile(r'<div class="highlight"><pre><span></span><code>(.*?)</code></pre>', re.S)
+_PAGE_OUTPUT = re.compile(r'<div class="(?:snippet-output )?highlight"><pre><span></span><code>(.*?)</code></pre>', re.S)
 _NOTEBOOK_STDOUT = re.compile(r'data-mime-type="text/plain"[^>]*>\s*<pre[^>]*>(.*?)</pre>', re.S)
 
 
